@@ -1,0 +1,71 @@
+// parse_spec / load_spec: the table-driven reader (codec.hpp) plus the rules of config.md and
+// config-linux.md that a field table cannot express.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <set>
+
+#include "libocispec/codec.hpp"
+#include "libocispec/config.hpp"
+#include "util/error.hpp"
+#include "util/fd.hpp"
+
+namespace hull::oci {
+
+namespace {
+
+using json::JsonNode;
+
+struct SpecRules : codec::NoRules {
+    using NoRules::check;
+
+    static void check(const JsonNode& n, const Process& p) {
+        if (p.cwd.empty() || p.cwd[0] != '/') n.find("cwd")->fail_expected("an absolute path");
+        if (p.args.empty()) n.find("args")->fail("must not be empty");
+    }
+
+    static void check(const JsonNode& n, const Hook& h) {
+        if (h.timeout && *h.timeout <= 0) n.find("timeout")->fail_expected("a positive integer");
+    }
+
+    static void check(const JsonNode& n, const Device& d) {
+        if (d.type == "p") return;
+        for (const char* key : {"major", "minor"})
+            if (!n.find(key))
+                n.fail("missing required field " + json::quote(key) + " for device type " + json::quote(d.type));
+    }
+
+    static void check(const JsonNode& n, const Linux& l) {
+        std::set<std::string_view> seen;
+        for (size_t i = 0; i < l.namespaces.size(); ++i) {
+            const std::string& type = l.namespaces[i].type;
+            if (!seen.insert(type).second)
+                n.find("namespaces")->item(i).find("type")->fail("duplicate namespace type " + json::quote(type));
+        }
+    }
+};
+
+}  // namespace
+
+Spec parse_spec(std::string_view json, const std::string& source) {
+    return codec::from_json<Spec, SpecRules>(json, source);
+}
+
+// libocispec does not link against src/ (hull::read_file lives there), hence its own loop.
+Spec load_spec(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path);
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("read " + path);
+        if (n == 0) break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    return parse_spec(text, path);
+}
+
+}  // namespace hull::oci

@@ -1,0 +1,97 @@
+// hull: an OCI container runtime with runc's command line.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdint>
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+using namespace hull;
+using namespace hull::cli;
+
+const std::vector<Command>& hull::cli::commands() {
+    static const std::vector<Command> table = {
+        {"create", "create a container", cmd_create},
+        {"start", "start a created container", cmd_start},
+        {"run", "create and start a container", cmd_run},
+        {"state", "print the state of a container", cmd_state},
+        {"kill", "send a signal to a container's init process", cmd_kill},
+        {"delete", "delete a container and what it holds", cmd_delete},
+        {"list", "list containers", cmd_list},
+        {"spec", "write a default config.json", cmd_spec},
+    };
+    return table;
+}
+
+static const CommandSpec kGlobal = {
+    "", "<command> [arguments...]", "hull: an OCI container runtime (runc command line)",
+    {
+        {"root", 0, "DIR", "root directory for container state (default /run/hull, or $XDG_RUNTIME_DIR/hull)"},
+        {"log", 0, "FILE", "write log messages to FILE"},
+        {"log-format", 0, "text|json", "format of the log file (default text)"},
+        {"debug", 0, nullptr, "log debug messages"},
+        {"systemd-cgroup", 0, nullptr, "manage cgroups through systemd (cgroupsPath slice:prefix:name)"},
+        {"rootless", 0, "true|false|auto", "rootless mode (default auto)"},
+        {"version", 'v', nullptr, "print the version"},
+    },
+    0, SIZE_MAX, true};
+
+static void print_usage(FILE* to) {
+    std::fputs(help_text(kGlobal).c_str(), to);
+    std::fputs("\ncommands:\n", to);
+    for (auto& c : commands()) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+}
+
+static std::string default_root() {
+    if (::geteuid() != 0) {
+        if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/hull";
+    }
+    return "/run/hull";
+}
+
+int main(int argc, char** argv) {
+    Args all(argv + 1, argv + argc);
+    GlobalOptions g;
+    try {
+        Parsed p = parse(kGlobal, all);
+        if (p.help) {
+            print_usage(stdout);
+            return 0;
+        }
+        if (p.has("version")) {
+            std::printf("hull version %s\nspec: 1.3.0\n", HULL_VERSION);
+            return 0;
+        }
+        g.root = p.get("root", default_root());
+        g.log = p.get("log");
+        std::string fmt = p.get("log-format", "text");
+        if (fmt != "text" && fmt != "json") throw UsageError{"invalid log format \"" + fmt + "\": want text or json"};
+        g.log_json = fmt == "json";
+        g.debug = p.has("debug");
+        g.systemd_cgroup = p.has("systemd-cgroup");
+        g.rootless = p.get("rootless", "auto");
+        log::init(g.log, g.log_json, g.debug);
+        if (p.args().empty()) {
+            print_usage(stderr);
+            return 1;
+        }
+        const std::string& name = p.args()[0];
+        for (auto& c : commands()) {
+            if (name == c.name) return c.run(g, Args(p.args().begin() + 1, p.args().end()));
+        }
+        throw UsageError{"no such command \"" + name + "\" (see hull --help)"};
+    } catch (const UsageError& e) {
+        log::error(e.message);
+        return 1;
+    } catch (const Error& e) {
+        log::error(e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        log::error(e.what());
+        return 1;
+    }
+}

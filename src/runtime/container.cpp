@@ -1,0 +1,214 @@
+#include "runtime/container.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "libocispec/config.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/terminal.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace hull {
+
+namespace {
+
+int pidfd_open(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+// fork() with namespaces: clone3 gives the child its new namespaces and us a pidfd.
+int clone_init(unsigned long flags, UniqueFd& pidfd) {
+    int fd = -1;
+    clone_args args{};
+    args.flags = flags | CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(&fd);
+    args.exit_signal = SIGCHLD;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) throw_errno("clone the container process");
+    if (pid > 0) pidfd.reset(fd);
+    return static_cast<int>(pid);
+}
+
+void write_id_maps(int pid, const oci::Linux& lx) {
+    std::string dir = "/proc/" + std::to_string(pid);
+    if (!lx.uidMappings.empty())
+        with_context("write uid_map", [&] { write_file(dir + "/uid_map", format_id_map(lx.uidMappings)); });
+    if (!lx.gidMappings.empty())
+        with_context("write gid_map", [&] { write_file(dir + "/gid_map", format_id_map(lx.gidMappings)); });
+}
+
+std::string resolve_rootfs(const oci::Spec& spec, const std::string& bundle) {
+    if (!spec.root) throw Error("config.json has no root");
+    std::string rootfs = spec.root->path[0] == '/' ? spec.root->path : path_join(bundle, spec.root->path);
+    rootfs = absolute_path(rootfs);
+    struct stat st;
+    if (::stat(rootfs.c_str(), &st) < 0) throw Error("rootfs \"" + rootfs + "\"", errno);
+    if (!S_ISDIR(st.st_mode)) throw Error("rootfs \"" + rootfs + "\" is not a directory");
+    // Symlinks in the path are resolved now, so the mount code sees the real directory.
+    return std::filesystem::canonical(rootfs).string();
+}
+
+}  // namespace
+
+CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate gate) {
+    std::string config_path = path_join(opts.bundle, "config.json");
+    oci::Spec spec = oci::load_spec(config_path);
+    if (!spec.process) throw Error(config_path + ": .process: missing required field");
+    static const oci::Linux no_linux;
+    const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;  // valid until spec moves below
+
+    InitContext ctx;
+    ctx.id = opts.id;
+    ctx.bundle = opts.bundle;
+    ctx.rootfs = resolve_rootfs(spec, opts.bundle);
+    ctx.plan = with_context(config_path + ": .linux.namespaces", [&] { return plan_namespaces(lx.namespaces); });
+    if (ctx.plan.new_user && lx.uidMappings.empty())
+        throw Error(config_path + ": .linux.uidMappings: a new user namespace needs uid mappings");
+    ctx.joins = open_namespaces(ctx.plan);
+    ctx.no_pivot = opts.no_pivot;
+    ctx.no_new_keyring = opts.no_new_keyring;
+    ctx.preserve_fds = opts.preserve_fds;
+    UniqueFd console;
+    if (spec.process->terminal) {
+        if (opts.console_socket.empty())
+            throw Error("process.terminal is true: a --console-socket is needed to hand over the terminal");
+        console = connect_console_socket(opts.console_socket);
+        ctx.console_fd = console.get();
+    }
+
+    CreatedContainer c(ContainerDir::create(opts.root, opts.id));
+    c.spec_ = std::move(spec);
+    ctx.spec = &c.spec_;
+    ctx.state_lock_fd = c.dir_.lock_fd();
+
+    UniqueFd fifo;
+    if (gate == StartGate::fifo) {
+        std::string fifo_path = c.dir_.file(kExecFifo);
+        if (::mkfifo(fifo_path.c_str(), 0600) < 0) throw_errno("mkfifo " + fifo_path);
+        // Held open for reading and writing by the init: it blocks in read() until `start` writes.
+        fifo.reset(::open(fifo_path.c_str(), O_RDWR | O_CLOEXEC));
+        if (!fifo) throw_errno("open " + fifo_path);
+        ctx.fifo_fd = fifo.get();
+    }
+    // A pid namespace given by path is entered by our children once we have joined it.
+    for (auto& ns : ctx.joins)
+        if (ns.kind->flag == CLONE_NEWPID) join_namespace(ns);
+
+    auto [parent_end, child_end] = sync_socketpair();
+    ctx.sync_fd = child_end.get();
+    c.pid_ = clone_init(ctx.plan.clone_flags, c.pidfd_);
+    if (c.pid_ == 0) {
+        parent_end.reset();
+        container_init(ctx);
+    }
+    child_end.reset();
+    fifo.reset();
+    console.reset();
+    c.sync_ = std::move(parent_end);
+
+    if (ctx.plan.new_user) {
+        write_id_maps(c.pid_, *c.spec_.linux);
+        send_message(c.sync_.get(), SyncMsg::id_maps_written);
+    }
+    expect_message(c.sync_.get(), SyncMsg::ready);
+
+    oci::State st;
+    st.ociVersion = c.spec_.ociVersion;
+    st.id = opts.id;
+    st.status = "created";
+    st.pid = c.pid_;
+    st.bundle = opts.bundle;
+    st.rootfs = ctx.rootfs;
+    st.created = now_rfc3339();
+    st.annotations = c.spec_.annotations;
+    auto start_time = process_start_time(c.pid_);
+    if (!start_time) throw Error("container init exited during set-up");
+    // The config as created: later operations (delete's poststop hooks, exec) read this copy.
+    write_file(c.dir_.file("config.json"), oci::write_spec(c.spec_, false), 0600);
+    c.dir_.save(st, *start_time);
+    if (!opts.pid_file.empty())
+        with_context("write pid file", [&] { write_file_atomic(absolute_path(opts.pid_file), std::to_string(c.pid_)); });
+    return c;
+}
+
+CreatedContainer::~CreatedContainer() {
+    if (committed_) return;
+    if (pid_ > 0) {
+        if (pidfd_) ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    try {
+        dir_.remove();
+    } catch (const Error& e) {
+        log::warn(e.what());
+    }
+}
+
+void CreatedContainer::start() { send_message(sync_.get(), SyncMsg::start); }
+
+void CreatedContainer::commit() {
+    committed_ = true;
+    dir_.unlock();
+}
+
+void start_container(const std::string& root, const std::string& id) {
+    ContainerDir dir = ContainerDir::open(root, id);
+    oci::State st = dir.load();
+    if (st.status == "stopped") throw Error("cannot start a container that has stopped");
+    if (st.status != "created") throw Error("cannot start an already running container");
+    std::string fifo_path = dir.file(kExecFifo);
+    UniqueFd fifo(::open(fifo_path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) {
+        if (errno == ENXIO) throw Error("cannot start a container that has stopped");
+        throw_errno("open " + fifo_path);
+    }
+    if (::write(fifo.get(), "0", 1) != 1) throw_errno("write " + fifo_path);
+    ::unlink(fifo_path.c_str());
+}
+
+static std::string ns_link(int pid, const char* ns) {
+    char buf[128];
+    std::string p = "/proc/" + std::to_string(pid) + "/ns/" + ns;
+    ssize_t n = ::readlink(p.c_str(), buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+void kill_container(const ContainerDir&, const oci::State& st, int sig, bool all) {
+    if (st.status == "stopped") throw Error("container not running");
+    UniqueFd pidfd(pidfd_open(st.pid));
+    if (!pidfd) throw Error("container not running");
+    if (::syscall(SYS_pidfd_send_signal, pidfd.get(), sig, nullptr, 0) < 0) throw_errno("kill container");
+    if (!all) return;
+    // Every other process of the container: those in its pid namespace (if it has its own).
+    std::string ns = ns_link(st.pid, "pid");
+    if (ns.empty() || ns == ns_link(::getpid(), "pid")) return;
+    for (auto& e : std::filesystem::directory_iterator("/proc")) {
+        std::string name = e.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        int pid = std::stoi(name);
+        if (pid != st.pid && ns_link(pid, "pid") == ns) ::kill(pid, sig);
+    }
+}
+
+bool wait_for_exit(int pid, int timeout_ms) {
+    UniqueFd pidfd(pidfd_open(pid));
+    if (!pidfd) return true;
+    pollfd p{pidfd.get(), POLLIN, 0};
+    int r;
+    while ((r = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {}
+    return r > 0;
+}
+
+}  // namespace hull

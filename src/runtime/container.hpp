@@ -1,0 +1,86 @@
+// Creating, starting, signalling and deleting a container (the operations of runtime.md).
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "libocispec/spec.hpp"
+#include "runtime/namespaces.hpp"
+#include "runtime/state_store.hpp"
+#include "util/fd.hpp"
+
+namespace hull {
+
+struct CreateOptions {
+    std::string root;            // --root
+    std::string id;
+    std::string bundle;          // absolute
+    std::string pid_file;
+    std::string console_socket;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+};
+
+// How the created init process waits for `start`.
+enum class StartGate {
+    fifo,    // exec.fifo in the state directory: `hull start` from another process
+    socket,  // the sync socket: `hull run`, which starts it itself
+};
+
+// What the container's init process needs; it is a fork of hull (no re-exec).
+struct InitContext {
+    const oci::Spec* spec = nullptr;
+    std::string id, bundle, rootfs;
+    NamespacePlan plan;
+    std::vector<OpenedNamespace> joins;
+    int sync_fd = -1;
+    int fifo_fd = -1;     // StartGate::fifo
+    int console_fd = -1;  // connected --console-socket when process.terminal
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+    int state_lock_fd = -1;  // the create's lock on the state directory: not the init's to hold
+};
+
+// The child side: the set-up recipe, in order, then execve. Never returns.
+[[noreturn]] void container_init(InitContext& ctx);
+
+// A container whose init is set up and waits to be started. If the object is destroyed before
+// commit(), the process is killed and the state directory removed: a failed create leaves
+// nothing behind.
+class CreatedContainer {
+public:
+    static CreatedContainer create(const CreateOptions& opts, StartGate gate);
+    CreatedContainer(CreatedContainer&& o) noexcept
+        : spec_(std::move(o.spec_)), dir_(std::move(o.dir_)), pid_(o.pid_), pidfd_(std::move(o.pidfd_)),
+          sync_(std::move(o.sync_)), committed_(std::exchange(o.committed_, true)) {}
+    ~CreatedContainer();
+
+    int pid() const { return pid_; }
+    int pidfd() const { return pidfd_.get(); }
+    const oci::Spec& spec() const { return spec_; }
+    ContainerDir& dir() { return dir_; }
+    void start();   // StartGate::socket only
+    void commit();  // keep the container
+
+private:
+    CreatedContainer(ContainerDir dir) : dir_(std::move(dir)) {}
+    oci::Spec spec_;
+    ContainerDir dir_;
+    int pid_ = 0;
+    UniqueFd pidfd_;
+    UniqueFd sync_;
+    bool committed_ = false;
+};
+
+// `hull start`: release a created container's init through its exec fifo.
+void start_container(const std::string& root, const std::string& id);
+
+// Send sig to the init (all = every process in the container's pid namespace).
+void kill_container(const ContainerDir& dir, const oci::State& st, int sig, bool all);
+
+// Wait (up to timeout_ms, -1 forever) for pid to exit; true when it has.
+bool wait_for_exit(int pid, int timeout_ms);
+
+}  // namespace hull

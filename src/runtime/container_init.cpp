@@ -1,0 +1,154 @@
+// The container's init process: a fork of hull that sets itself up, step by step, and execs
+// the container's program. Every error goes back to hull over the sync socket.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "runtime/container.hpp"
+#include "runtime/exec_process.hpp"
+#include "runtime/rootfs.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/terminal.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace hull {
+
+namespace {
+
+void become_root_in_user_ns(const InitContext& c) {
+    expect_message(c.sync_fd, SyncMsg::id_maps_written);
+    if (::setresgid(0, 0, 0) < 0) throw_errno("setgid 0 in the user namespace");
+    if (::setresuid(0, 0, 0) < 0) throw_errno("setuid 0 in the user namespace");
+}
+
+void join_namespaces(const InitContext& c) {
+    for (auto& ns : c.joins)
+        if (ns.kind->flag != CLONE_NEWPID) join_namespace(ns);  // pid: hull joined it for us
+}
+
+void create_time_namespace(const oci::Linux& lx) {
+    if (::unshare(CLONE_NEWTIME) < 0) throw_errno("create time namespace");
+    if (!lx.timeOffsets) return;
+    std::string offsets;
+    auto add = [&](const char* clock, const std::optional<oci::TimeOffset>& o) {
+        if (o) offsets += std::string(clock) + " " + std::to_string(o->secs) + " " + std::to_string(o->nanosecs) + "\n";
+    };
+    add("monotonic", lx.timeOffsets->monotonic);
+    add("boottime", lx.timeOffsets->boottime);
+    with_context("write time namespace offsets", [&] { write_file("/proc/self/timens_offsets", offsets); });
+}
+
+void join_session_keyring(const std::string& id) {
+    constexpr long KEYCTL_JOIN_SESSION_KEYRING = 1;
+    std::string name = "_ses." + id;
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS)
+        throw_errno("join a new session keyring");
+}
+
+void set_names(const oci::Spec& spec) {
+    if (spec.hostname && ::sethostname(spec.hostname->c_str(), spec.hostname->size()) < 0)
+        throw_errno("sethostname \"" + *spec.hostname + "\"");
+    if (spec.domainname && ::setdomainname(spec.domainname->c_str(), spec.domainname->size()) < 0)
+        throw_errno("setdomainname \"" + *spec.domainname + "\"");
+}
+
+void apply_sysctls(const oci::Linux& lx) {
+    for (auto& [key, value] : lx.sysctl) {
+        std::string path = "/proc/sys/" + key;
+        std::replace(path.begin() + 10, path.end(), '.', '/');
+        with_context("sysctl \"" + key + "\"", [&] { write_file(path, value); });
+    }
+}
+
+// No host descriptor may reach the container (CVE-2024-21626): all but stdio and the
+// preserved ones close on exec.
+void seal_descriptors(int preserve_fds) {
+    unsigned first = 3u + static_cast<unsigned>(preserve_fds);
+    if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) throw_errno("close_range");
+    for (int fd = 3; fd < static_cast<int>(first); ++fd) {
+        int fl = ::fcntl(fd, F_GETFD);
+        if (fl >= 0) ::fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+    }
+}
+
+void wait_for_start(const InitContext& c) {
+    if (c.fifo_fd >= 0) {
+        char b;
+        ssize_t n;
+        while ((n = ::read(c.fifo_fd, &b, 1)) < 0 && errno == EINTR) {}
+        if (n != 1) throw_errno("wait for start");
+    } else {
+        expect_message(c.sync_fd, SyncMsg::start);
+    }
+}
+
+// The recipe, in order.
+[[noreturn]] void init_steps(InitContext& c) {
+    const oci::Spec& spec = *c.spec;
+    const oci::Process& proc = *spec.process;
+    static const oci::Linux no_linux;
+    const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;
+
+    UniqueFd(c.state_lock_fd).reset();  // our copy: else the lock lives as long as the container
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // hull gone during set-up: so are we
+    ::prctl(PR_SET_DUMPABLE, 0);         // no /proc/<pid>/exe or ptrace of hull from inside
+    if (c.plan.new_user) become_root_in_user_ns(c);
+    join_namespaces(c);
+    if (c.plan.new_time) create_time_namespace(lx);
+    if (::setsid() < 0) throw_errno("setsid");
+    if (!c.no_new_keyring) join_session_keyring(c.id);
+    if (c.plan.has(CLONE_NEWUTS)) set_names(spec);
+
+    RootfsPlan rootfs{&spec, c.rootfs, c.bundle, c.plan.has(CLONE_NEWUSER), (c.plan.clone_flags & CLONE_NEWCGROUP) != 0,
+                      c.no_pivot};
+    prepare_rootfs(rootfs);
+    enter_rootfs(rootfs);
+    finish_rootfs(rootfs);
+    apply_sysctls(lx);
+    if (c.console_fd >= 0) setup_terminal(c.console_fd, proc.consoleSize);
+
+    std::vector<std::string> env = environment_for(proc);
+    switch_user(proc.user);
+    if (::chdir(proc.cwd.c_str()) < 0) throw_errno("chdir to cwd \"" + proc.cwd + "\"");
+    std::string path = find_executable(proc.args[0], env);
+    seal_descriptors(c.preserve_fds);
+
+    ::prctl(PR_SET_PDEATHSIG, 0);  // from now on the container outlives `hull create`
+    send_message(c.sync_fd, SyncMsg::ready);
+    wait_for_start(c);
+    exec_process(path, proc.args, env);
+}
+
+}  // namespace
+
+void container_init(InitContext& c) {
+    try {
+        init_steps(c);
+    } catch (const std::exception& e) {
+        try {
+            send_message(c.sync_fd, SyncMsg::error, e.what());
+        } catch (...) {
+            // hull has gone (the error came after `start`): the container's stderr is all we have.
+            std::string line = std::string("hull: ") + e.what() + "\n";
+            ssize_t r = ::write(STDERR_FILENO, line.data(), line.size());
+            (void)r;
+        }
+    }
+    ::_exit(1);
+}
+
+}  // namespace hull

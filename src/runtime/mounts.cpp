@@ -1,0 +1,252 @@
+#include "runtime/mounts.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "runtime/mount_options.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace hull {
+
+namespace {
+
+int openat2_in_root(int rootfd, const std::string& path) {
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    std::string rel = path;
+    while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
+    if (rel.empty()) rel = ".";
+    for (;;) {
+        long fd = ::syscall(SYS_openat2, rootfd, rel.c_str(), &how, sizeof how);
+        if (fd >= 0 || errno != EAGAIN) return static_cast<int>(fd);
+    }
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    std::string p;
+    while (std::getline(ss, p, '/'))
+        if (!p.empty() && p != ".") parts.push_back(p);
+    return parts;
+}
+
+void do_mount(const std::string& source, const std::string& target, const std::string& shown_target,
+              const char* type, unsigned long flags, const std::string& data) {
+    if (::mount(source.c_str(), target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0) {
+        std::string what = type && *type ? std::string(type) + " " : std::string();
+        throw Error("mount " + what + "\"" + source + "\" on \"" + shown_target + "\"", errno);
+    }
+}
+
+void set_recursive_attrs(int fd, uint64_t set, uint64_t clr, const std::string& shown) {
+    if (!set && !clr) return;
+    mount_attr attr{};
+    attr.attr_set = set;
+    attr.attr_clr = clr;
+    if (::syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+        throw_errno("set recursive mount attributes on \"" + shown + "\"");
+}
+
+std::string bundle_relative(const std::string& bundle, const std::string& p) {
+    return p.empty() || p[0] == '/' ? p : path_join(bundle, p);
+}
+
+// overlay's lowerdir, upperdir and workdir may be relative to the bundle.
+std::string overlay_data(const std::string& data, const std::string& bundle) {
+    std::string out;
+    std::stringstream ss(data);
+    std::string opt;
+    while (std::getline(ss, opt, ',')) {
+        auto eq = opt.find('=');
+        std::string key = opt.substr(0, eq);
+        if (eq != std::string::npos && (key == "lowerdir" || key == "upperdir" || key == "workdir")) {
+            std::string val = opt.substr(eq + 1), joined;
+            std::stringstream dirs(val);
+            std::string d;
+            while (std::getline(dirs, d, ':')) joined += (joined.empty() ? "" : ":") + bundle_relative(bundle, d);
+            opt = key + "=" + joined;
+        }
+        out += (out.empty() ? "" : ",") + opt;
+    }
+    return out;
+}
+
+struct CgroupV1Mount {
+    std::string name;     // directory under /sys/fs/cgroup: "cpu,cpuacct", "unified"
+    std::string fstype;   // cgroup | cgroup2
+    std::string options;  // super options naming the controllers
+    std::string host_path;
+};
+
+std::vector<CgroupV1Mount> host_cgroup_mounts() {
+    std::vector<CgroupV1Mount> out;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string id, parent, dev, root, point, opts, tok;
+        ls >> id >> parent >> dev >> root >> point >> opts;
+        while (ls >> tok && tok != "-") {}
+        std::string fstype, source, super;
+        ls >> fstype >> source >> super;
+        if ((fstype != "cgroup" && fstype != "cgroup2") || point.rfind("/sys/fs/cgroup/", 0) != 0) continue;
+        std::string name = point.substr(std::string("/sys/fs/cgroup/").size());
+        if (name.empty() || name.find('/') != std::string::npos) continue;
+        std::string controllers;
+        std::stringstream ss(super);
+        std::string o;
+        while (std::getline(ss, o, ','))
+            if (o != "rw" && o != "ro") controllers += (controllers.empty() ? "" : ",") + o;
+        out.push_back({name, fstype, controllers, point});
+    }
+    return out;
+}
+
+// cgroup mounts: cgroup2 on a pure v2 host; on v1 and hybrid hosts a tmpfs with one mount
+// per hierarchy, as runc lays it out.
+void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptions& o, int target_fd,
+                  const std::string& shown) {
+    struct statfs sfs;
+    bool pure_v2 = ::statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+    unsigned long flags = o.flags & ~MS_REMOUNT;
+    if (pure_v2 || m.type.value_or("") == "cgroup2") {
+        do_mount("cgroup2", fd_path(target_fd), shown, "cgroup2", flags, "");
+        return;
+    }
+    do_mount("tmpfs", fd_path(target_fd), shown, "tmpfs", (flags & ~MS_RDONLY), "mode=755");
+    UniqueFd dir(openat2_in_root(ctx.rootfd, m.destination));
+    if (!dir) throw_errno("open " + shown);
+    for (auto& cg : host_cgroup_mounts()) {
+        UniqueFd sub = create_in_root(dir.get(), cg.name, false);
+        std::string sub_shown = shown + "/" + cg.name;
+        unsigned long sub_flags = flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        if (::mount("cgroup", fd_path(sub.get()).c_str(), cg.fstype.c_str(), sub_flags,
+                    cg.fstype == "cgroup" ? cg.options.c_str() : nullptr) < 0) {
+            // Not allowed from a user namespace without a cgroup namespace: bind the host's.
+            do_mount(cg.host_path, fd_path(sub.get()), sub_shown, nullptr, MS_BIND | MS_REC, "");
+            if (flags & MS_RDONLY) {
+                UniqueFd bound(openat2_in_root(dir.get(), cg.name));
+                remount_bind(fd_path(bound.get()), MS_RDONLY);
+            }
+        }
+        // Co-mounted controllers are reachable by each name: cpu -> cpu,cpuacct.
+        if (cg.name.find(',') != std::string::npos) {
+            std::stringstream ss(cg.name);
+            std::string part;
+            while (std::getline(ss, part, ','))
+                if (::symlinkat(cg.name.c_str(), dir.get(), part.c_str()) < 0 && errno != EEXIST)
+                    throw_errno("symlink " + shown + "/" + part);
+        }
+    }
+    if (flags & MS_RDONLY) {
+        UniqueFd top(openat2_in_root(ctx.rootfd, m.destination));
+        remount_bind(fd_path(top.get()), MS_RDONLY);
+    }
+}
+
+}  // namespace
+
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+UniqueFd open_in_root(int rootfd, const std::string& path) {
+    UniqueFd fd(openat2_in_root(rootfd, path));
+    if (!fd) throw_errno("open \"" + path + "\" in the container's root");
+    return fd;
+}
+
+UniqueFd create_in_root(int rootfd, const std::string& path, bool as_file) {
+    UniqueFd fd(openat2_in_root(rootfd, path));
+    if (fd) return fd;
+    if (errno != ENOENT) throw_errno("open \"" + path + "\" in the container's root");
+    std::vector<std::string> parts = split_path(path);
+    std::string prefix;
+    UniqueFd parent(::fcntl(rootfd, F_DUPFD_CLOEXEC, 3));
+    for (size_t i = 0; i < parts.size(); ++i) {
+        prefix += "/" + parts[i];
+        UniqueFd next(openat2_in_root(rootfd, prefix));
+        if (!next) {
+            if (errno != ENOENT) throw_errno("open \"" + prefix + "\" in the container's root");
+            bool last_file = as_file && i + 1 == parts.size();
+            // parent was resolved inside root; one plain component is created under it.
+            UniqueFd dirfd(::openat(parent.get(), ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+            if (!dirfd) throw_errno("open \"" + prefix + "\"'s parent in the container's root");
+            if (last_file) {
+                UniqueFd f(::openat(dirfd.get(), parts[i].c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+                if (!f && errno != EEXIST) throw_errno("create \"" + prefix + "\" in the container's root");
+            } else if (::mkdirat(dirfd.get(), parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
+                throw_errno("mkdir \"" + prefix + "\" in the container's root");
+            }
+            next.reset(openat2_in_root(rootfd, prefix));
+            if (!next) throw_errno("open \"" + prefix + "\" in the container's root");
+        }
+        parent = std::move(next);
+    }
+    return parent;
+}
+
+void remount_bind(const std::string& target, unsigned long flags) {
+    struct statvfs sv;
+    unsigned long locked = 0;
+    if (::statvfs(target.c_str(), &sv) == 0) {
+        if (sv.f_flag & ST_NOSUID) locked |= MS_NOSUID;
+        if (sv.f_flag & ST_NODEV) locked |= MS_NODEV;
+        if (sv.f_flag & ST_NOEXEC) locked |= MS_NOEXEC;
+        if (sv.f_flag & ST_NOATIME) locked |= MS_NOATIME;
+        if (sv.f_flag & ST_NODIRATIME) locked |= MS_NODIRATIME;
+        if (sv.f_flag & ST_RELATIME) locked |= MS_RELATIME;
+    }
+    if (flags & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)) locked &= ~(MS_NOATIME | MS_RELATIME);
+    if (::mount("", target.c_str(), nullptr, MS_BIND | MS_REMOUNT | locked | flags, nullptr) < 0)
+        throw_errno("remount \"" + target + "\"");
+}
+
+void mount_entry(const MountContext& ctx, const oci::Mount& m) {
+    MountOptions o = parse_mount_options(m.options);
+    std::string type = m.type.value_or("");
+    bool bind = o.bind || is_bind_type(type);
+    std::string shown = path_join(ctx.rootfs, m.destination);
+    std::string source = m.source.value_or(type);
+    if (bind) source = bundle_relative(ctx.bundle, source);
+
+    bool as_file = false;
+    if (bind) {
+        struct stat st;
+        if (::stat(source.c_str(), &st) < 0) throw_errno("bind mount source \"" + source + "\"");
+        as_file = !S_ISDIR(st.st_mode);
+    }
+    UniqueFd target = with_context("mount target", [&] { return create_in_root(ctx.rootfd, m.destination, as_file); });
+
+    if (bind) {
+        do_mount(source, fd_path(target.get()), shown, nullptr, MS_BIND | (o.recursive_bind ? MS_REC : 0), "");
+        target = open_in_root(ctx.rootfd, m.destination);  // now the mount on top
+        unsigned long flags = o.flags & ~MS_REMOUNT;
+        if (flags || o.cleared) with_context("mount \"" + shown + "\"", [&] { remount_bind(fd_path(target.get()), flags); });
+    } else if (type == "cgroup" || type == "cgroup2") {
+        mount_cgroup(ctx, m, o, target.get(), shown);
+        target = open_in_root(ctx.rootfd, m.destination);
+    } else {
+        std::string data = type == "overlay" ? overlay_data(o.data, ctx.bundle) : o.data;
+        do_mount(source, fd_path(target.get()), shown, type.c_str(), o.flags & ~MS_REMOUNT, data);
+        target = open_in_root(ctx.rootfd, m.destination);
+    }
+    if (o.propagation && ::mount("", fd_path(target.get()).c_str(), nullptr, o.propagation, nullptr) < 0)
+        throw_errno("set propagation of \"" + shown + "\"");
+    set_recursive_attrs(target.get(), o.rec_attr_set, o.rec_attr_clr, shown);
+}
+
+}  // namespace hull

@@ -1,0 +1,38 @@
+// The typed messages between hull and the container's init process over a SOCK_SEQPACKET pair;
+// a message may carry one file descriptor (SCM_RIGHTS).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "util/fd.hpp"
+
+namespace hull {
+
+enum class SyncMsg : uint8_t {
+    id_maps_written = 1,  // parent -> child: uid/gid maps are in place
+    ready = 2,            // child -> parent: set up, waiting for start
+    error = 3,            // child -> parent: payload is the message
+    start = 4,            // parent -> child (hull run): exec now
+    hooks_request = 5,    // child -> parent: run the named hooks (payload) in the runtime namespace
+    hooks_done = 6,       // parent -> child
+};
+
+struct Message {
+    SyncMsg type{};
+    std::string payload;
+    UniqueFd fd;  // a descriptor that travelled with the message
+};
+
+std::pair<UniqueFd, UniqueFd> sync_socketpair();
+void send_message(int sock, SyncMsg type, const std::string& payload = "", int fd = -1);
+// Blocks; throws Error("container init exited before ...") on EOF.
+Message receive_message(int sock);
+// The next message must be of type want: an error message is rethrown as hull::Error.
+Message expect_message(int sock, SyncMsg want);
+
+// Send fd over a connected unix socket with name as data (console socket, as runc does).
+void send_fd(int sock, int fd, const std::string& name);
+UniqueFd receive_fd(int sock);
+
+}  // namespace hull
