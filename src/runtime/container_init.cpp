@@ -11,7 +11,7 @@
 #include <cstdio>
 
 #include "runtime/container.hpp"
-#include "runtime/exec_process.hpp"
+#include "runtime/process_setup.hpp"
 #include "runtime/rootfs.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
@@ -20,9 +20,6 @@
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
 namespace hull {
@@ -74,17 +71,6 @@ void apply_sysctls(const oci::Linux& lx) {
     }
 }
 
-// No host descriptor may reach the container (CVE-2024-21626): all but stdio and the
-// preserved ones close on exec.
-void seal_descriptors(int preserve_fds) {
-    unsigned first = 3u + static_cast<unsigned>(preserve_fds);
-    if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) throw_errno("close_range");
-    for (int fd = 3; fd < static_cast<int>(first); ++fd) {
-        int fl = ::fcntl(fd, F_GETFD);
-        if (fl >= 0) ::fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
-    }
-}
-
 void wait_for_start(const InitContext& c) {
     if (c.fifo_fd >= 0) {
         char b;
@@ -121,16 +107,13 @@ void wait_for_start(const InitContext& c) {
     apply_sysctls(lx);
     if (c.console_fd >= 0) setup_terminal(c.console_fd, proc.consoleSize);
 
-    std::vector<std::string> env = environment_for(proc);
-    switch_user(proc.user);
-    if (::chdir(proc.cwd.c_str()) < 0) throw_errno("chdir to cwd \"" + proc.cwd + "\"");
-    std::string path = find_executable(proc.args[0], env);
-    seal_descriptors(c.preserve_fds);
+    ProcessContext pctx{c.sync_fd, c.plan.has(CLONE_NEWUSER), c.preserve_fds};
+    PreparedProcess prepared = prepare_process(proc, lx, pctx);
 
     ::prctl(PR_SET_PDEATHSIG, 0);  // from now on the container outlives `hull create`
     send_message(c.sync_fd, SyncMsg::ready);
     wait_for_start(c);
-    exec_process(path, proc.args, env);
+    exec_prepared(prepared, proc, lx, pctx);
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ enum class SyncMsg : uint8_t {
     start = 4,            // parent -> child (hull run): exec now
     hooks_request = 5,    // child -> parent: run the named hooks (payload) in the runtime namespace
     hooks_done = 6,       // parent -> child
+    seccomp_notify_fd = 7,  // child -> parent: the seccomp notify fd travels with it
+    seccomp_done = 8,       // parent -> child: the fd went to linux.seccomp.listenerPath
 };
 
 struct Message {
