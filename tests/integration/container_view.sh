@@ -103,6 +103,10 @@ test_no_pivot_uses_chroot() {
 }
 
 test_user_namespace_maps() {
+    # The mapped root is nobody on the host: its rootfs path must be traversable by all.
+    chmod 755 "$T"
+    cp -a "$ROOTFS" "$T/rootfs"
+    ROOTFS=$T/rootfs
     make_config -f '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .mounts |= map(select(.type != "cgroup"))' \
         sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
     run_container
