@@ -14,6 +14,12 @@ namespace hull::oci {
 Spec parse_spec(std::string_view json, const std::string& source);
 // Read and parse the file at `path`; a file that cannot be read gives Error("open <path>", errno).
 Spec load_spec(const std::string& path);
+// The text of a config file (also process.json, resources.json); errors name the path.
+std::string read_config_file(const std::string& path);
+// A process object alone (`exec --process FILE`), with the same rules as .process.
+Process parse_process(std::string_view json, const std::string& source);
+// A linux.resources object alone (`update --resources FILE`).
+Resources parse_resources(std::string_view json, const std::string& source);
 // Every set field, with the spec's key names; absent optionals and empty lists are omitted.
 std::string write_spec(const Spec& spec, bool pretty = true);
 

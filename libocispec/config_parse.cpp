@@ -52,8 +52,16 @@ Spec parse_spec(std::string_view json, const std::string& source) {
     return codec::from_json<Spec, SpecRules>(json, source);
 }
 
+Process parse_process(std::string_view json, const std::string& source) {
+    return codec::from_json<Process, SpecRules>(json, source);
+}
+
+Resources parse_resources(std::string_view json, const std::string& source) {
+    return codec::from_json<Resources, SpecRules>(json, source);
+}
+
 // libocispec does not link against src/ (hull::read_file lives there), hence its own loop.
-Spec load_spec(const std::string& path) {
+std::string read_config_file(const std::string& path) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw_errno("open " + path);
     std::string text;
@@ -65,7 +73,9 @@ Spec load_spec(const std::string& path) {
         if (n == 0) break;
         text.append(buf, static_cast<size_t>(n));
     }
-    return parse_spec(text, path);
+    return text;
 }
+
+Spec load_spec(const std::string& path) { return parse_spec(read_config_file(path), path); }
 
 }  // namespace hull::oci

@@ -23,6 +23,7 @@ const std::vector<Command>& hull::cli::commands() {
         {"delete", "delete a container and what it holds", cmd_delete},
         {"list", "list containers", cmd_list},
         {"spec", "write a default config.json", cmd_spec},
+        {"exec", "run a new process inside a running container", cmd_exec},
     };
     return table;
 }

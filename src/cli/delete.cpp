@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "runtime/child_process.hpp"
 #include "runtime/container.hpp"
 #include "util/error.hpp"
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "libocispec/config.hpp"
+#include "runtime/child_process.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
 #include "util/error.hpp"
@@ -23,23 +24,6 @@
 namespace hull {
 
 namespace {
-
-int pidfd_open(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
-
-// fork() with namespaces: clone3 gives the child its new namespaces and us a pidfd.
-int clone_init(unsigned long flags, UniqueFd& pidfd) {
-    int fd = -1;
-    clone_args args{};
-    args.flags = flags | CLONE_PIDFD;
-    args.pidfd = reinterpret_cast<uint64_t>(&fd);
-    args.exit_signal = SIGCHLD;
-    std::fflush(stdout);
-    std::fflush(stderr);
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) throw_errno("clone the container process");
-    if (pid > 0) pidfd.reset(fd);
-    return static_cast<int>(pid);
-}
 
 void write_id_maps(int pid, const oci::Linux& lx) {
     std::string dir = "/proc/" + std::to_string(pid);
@@ -80,11 +64,9 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     ctx.no_pivot = opts.no_pivot;
     ctx.no_new_keyring = opts.no_new_keyring;
     ctx.preserve_fds = opts.preserve_fds;
-    UniqueFd console;
+    UniqueFd console, relay;
     if (spec.process->terminal) {
-        if (opts.console_socket.empty())
-            throw Error("process.terminal is true: a --console-socket is needed to hand over the terminal");
-        console = connect_console_socket(opts.console_socket);
+        console = open_console(opts.console_socket, opts.relay_terminal, relay);
         ctx.console_fd = console.get();
     }
 
@@ -108,7 +90,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     auto [parent_end, child_end] = sync_socketpair();
     ctx.sync_fd = child_end.get();
-    c.pid_ = clone_init(ctx.plan.clone_flags, c.pidfd_);
+    c.pid_ = clone_child(ctx.plan.clone_flags, c.pidfd_);
     if (c.pid_ == 0) {
         parent_end.reset();
         container_init(ctx);
@@ -123,6 +105,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
         send_message(c.sync_.get(), SyncMsg::id_maps_written);
     }
     expect_message(c.sync_.get(), SyncMsg::ready);
+    if (relay) c.terminal_master_ = receive_fd(relay.get());
 
     oci::State st;
     st.ociVersion = c.spec_.ociVersion;
@@ -146,7 +129,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 CreatedContainer::~CreatedContainer() {
     if (committed_) return;
     if (pid_ > 0) {
-        if (pidfd_) ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0);
+        if (pidfd_) pidfd_signal(pidfd_.get(), SIGKILL);
         ::waitpid(pid_, nullptr, 0);
     }
     try {
@@ -189,7 +172,7 @@ void kill_container(const ContainerDir&, const oci::State& st, int sig, bool all
     if (st.status == "stopped") throw Error("container not running");
     UniqueFd pidfd(pidfd_open(st.pid));
     if (!pidfd) throw Error("container not running");
-    if (::syscall(SYS_pidfd_send_signal, pidfd.get(), sig, nullptr, 0) < 0) throw_errno("kill container");
+    if (!pidfd_signal(pidfd.get(), sig)) throw_errno("kill container");
     if (!all) return;
     // Every other process of the container: those in its pid namespace (if it has its own).
     std::string ns = ns_link(st.pid, "pid");
@@ -200,15 +183,6 @@ void kill_container(const ContainerDir&, const oci::State& st, int sig, bool all
         int pid = std::stoi(name);
         if (pid != st.pid && ns_link(pid, "pid") == ns) ::kill(pid, sig);
     }
-}
-
-bool wait_for_exit(int pid, int timeout_ms) {
-    UniqueFd pidfd(pidfd_open(pid));
-    if (!pidfd) return true;
-    pollfd p{pidfd.get(), POLLIN, 0};
-    int r;
-    while ((r = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {}
-    return r > 0;
 }
 
 }  // namespace hull

@@ -20,6 +20,7 @@ struct CreateOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
+    bool relay_terminal = false;  // no --console-socket: hull keeps the pty master (run)
 };
 
 // How the created init process waits for `start`.
@@ -54,11 +55,12 @@ public:
     static CreatedContainer create(const CreateOptions& opts, StartGate gate);
     CreatedContainer(CreatedContainer&& o) noexcept
         : spec_(std::move(o.spec_)), dir_(std::move(o.dir_)), pid_(o.pid_), pidfd_(std::move(o.pidfd_)),
-          sync_(std::move(o.sync_)), committed_(std::exchange(o.committed_, true)) {}
+          sync_(std::move(o.sync_)), terminal_master_(std::move(o.terminal_master_)), committed_(std::exchange(o.committed_, true)) {}
     ~CreatedContainer();
 
     int pid() const { return pid_; }
     int pidfd() const { return pidfd_.get(); }
+    int terminal_master() const { return terminal_master_.get(); }  // -1 unless relayed
     const oci::Spec& spec() const { return spec_; }
     ContainerDir& dir() { return dir_; }
     void start();   // StartGate::socket only
@@ -71,6 +73,7 @@ private:
     int pid_ = 0;
     UniqueFd pidfd_;
     UniqueFd sync_;
+    UniqueFd terminal_master_;
     bool committed_ = false;
 };
 
@@ -79,8 +82,5 @@ void start_container(const std::string& root, const std::string& id);
 
 // Send sig to the init (all = every process in the container's pid namespace).
 void kill_container(const ContainerDir& dir, const oci::State& st, int sig, bool all);
-
-// Wait (up to timeout_ms, -1 forever) for pid to exit; true when it has.
-bool wait_for_exit(int pid, int timeout_ms);
 
 }  // namespace hull

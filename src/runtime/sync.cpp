@@ -64,14 +64,20 @@ void send_message(int sock, SyncMsg type, const std::string& payload, int fd) {
     send_with_fd(sock, buf.data(), buf.size(), fd);
 }
 
-Message receive_message(int sock) {
+std::optional<Message> try_receive_message(int sock) {
     std::vector<char> buf(65536);
     Message m;
     ssize_t n = recv_with_fd(sock, buf.data(), buf.size(), m.fd);
-    if (n <= 0) throw Error("container init exited during set-up");
+    if (n <= 0) return std::nullopt;
     m.type = static_cast<SyncMsg>(buf[0]);
     m.payload.assign(buf.data() + 1, static_cast<size_t>(n - 1));
     return m;
+}
+
+Message receive_message(int sock) {
+    std::optional<Message> m = try_receive_message(sock);
+    if (!m) throw Error("container init exited during set-up");
+    return std::move(*m);
 }
 
 Message expect_message(int sock, SyncMsg want) {

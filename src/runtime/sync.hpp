@@ -2,6 +2,7 @@
 // a message may carry one file descriptor (SCM_RIGHTS).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -28,7 +29,9 @@ struct Message {
 
 std::pair<UniqueFd, UniqueFd> sync_socketpair();
 void send_message(int sock, SyncMsg type, const std::string& payload = "", int fd = -1);
-// Blocks; throws Error("container init exited before ...") on EOF.
+// Blocks; nullopt when the other end closed (it exec'd or died).
+std::optional<Message> try_receive_message(int sock);
+// Blocks; throws Error("container init exited during set-up") on EOF.
 Message receive_message(int sock);
 // The next message must be of type want: an error message is rethrown as hull::Error.
 Message expect_message(int sock, SyncMsg want);

@@ -28,6 +28,20 @@ UniqueFd connect_console_socket(const std::string& path) {
     return s;
 }
 
+TerminalRelay terminal_relay() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair for the terminal");
+    return {UniqueFd(sv[0]), UniqueFd(sv[1])};
+}
+
+UniqueFd open_console(const std::string& console_socket, bool may_relay, UniqueFd& relay_ours) {
+    if (!console_socket.empty()) return connect_console_socket(console_socket);
+    if (!may_relay) throw Error("process.terminal is true: a --console-socket is needed to hand over the terminal");
+    TerminalRelay r = terminal_relay();
+    relay_ours = std::move(r.ours);
+    return std::move(r.child);
+}
+
 void setup_terminal(int console, const std::optional<oci::ConsoleSize>& size) {
     UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!master) throw_errno("open /dev/ptmx");

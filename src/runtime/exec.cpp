@@ -1,0 +1,108 @@
+#include "runtime/exec.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libocispec/config.hpp"
+#include "runtime/child_process.hpp"
+#include "runtime/namespaces.hpp"
+#include "runtime/process_setup.hpp"
+#include "runtime/state_store.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/terminal.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace hull {
+
+namespace {
+
+// The container's namespaces, opened through its init: user first, mount last.
+std::vector<OpenedNamespace> open_container_namespaces(int pid, const oci::Linux& lx) {
+    std::vector<OpenedNamespace> out;
+    unsigned long present = 0;
+    for (auto& ns : lx.namespaces) present |= namespace_kind(ns.type).flag;
+    for (auto& kind : namespace_kinds()) {
+        if (!(present & kind.flag)) continue;
+        std::string path = "/proc/" + std::to_string(pid) + "/ns/" + kind.proc;
+        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) throw_errno("open " + path);
+        out.push_back({&kind, std::move(fd)});
+    }
+    return out;
+}
+
+[[noreturn]] void exec_child(const ExecOptions& opts, const oci::Spec& spec, const std::vector<OpenedNamespace>& nss,
+                             int sync_fd, int console_fd) {
+    try {
+        static const oci::Linux no_linux;
+        const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;
+        bool in_user_ns = false;
+        for (auto& ns : nss) {
+            if (ns.kind->flag == CLONE_NEWPID) continue;  // joined by the parent for us
+            join_namespace(ns);
+            in_user_ns = in_user_ns || ns.kind->flag == CLONE_NEWUSER;
+        }
+        if (console_fd >= 0) {
+            if (::setsid() < 0) throw_errno("setsid");
+            setup_terminal(console_fd, opts.process.consoleSize);
+        }
+        ProcessContext pctx{sync_fd, in_user_ns, opts.preserve_fds};
+        PreparedProcess prepared = prepare_process(opts.process, lx, pctx);
+        exec_prepared(prepared, opts.process, lx, pctx);
+    } catch (const std::exception& e) {
+        try {
+            send_message(sync_fd, SyncMsg::error, e.what());
+        } catch (...) {
+        }
+    }
+    ::_exit(255);
+}
+
+}  // namespace
+
+oci::Spec load_container_spec(const std::string& root, const std::string& id) {
+    ContainerDir dir = ContainerDir::open_unlocked(root, id);
+    return oci::load_spec(dir.file("config.json"));
+}
+
+int exec_in_container(const ExecOptions& opts) {
+    ContainerDir dir = ContainerDir::open_unlocked(opts.root, opts.id);
+    if (!dir.has_state()) throw Error("container does not exist");
+    oci::State st = dir.load();
+    if (st.status == "stopped") throw Error("cannot exec in a stopped container");
+    if (st.status == "paused") throw Error("cannot exec in a paused container");
+    oci::Spec spec = oci::load_spec(dir.file("config.json"));
+    static const oci::Linux no_linux;
+    std::vector<OpenedNamespace> nss = open_container_namespaces(st.pid, spec.linux ? *spec.linux : no_linux);
+
+    UniqueFd console, relay;
+    if (opts.process.terminal) console = open_console(opts.console_socket, !opts.detach, relay);
+    for (auto& ns : nss)
+        if (ns.kind->flag == CLONE_NEWPID) join_namespace(ns);  // our children are born in it
+
+    auto [parent_end, child_end] = sync_socketpair();
+    UniqueFd pidfd;
+    int pid = clone_child(0, pidfd);
+    if (pid == 0) {
+        parent_end.reset();
+        exec_child(opts, spec, nss, child_end.get(), console.get());
+    }
+    child_end.reset();
+    console.reset();
+    // The socket closes on exec: end of file means the program runs; a message is an error.
+    if (std::optional<Message> m = try_receive_message(parent_end.get())) {
+        ::waitpid(pid, nullptr, 0);
+        throw Error(m->type == SyncMsg::error ? m->payload : "unexpected message from the exec'd process");
+    }
+    if (!opts.pid_file.empty())
+        with_context("write pid file", [&] { write_file_atomic(absolute_path(opts.pid_file), std::to_string(pid)); });
+    if (opts.detach) return 0;
+    UniqueFd master;
+    if (relay) master = receive_fd(relay.get());
+    return wait_forwarding_signals(pid, pidfd.get(), master.get());
+}
+
+}  // namespace hull
