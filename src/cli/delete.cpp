@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "runtime/child_process.hpp"
+#include "libocispec/config.hpp"
 #include "runtime/container.hpp"
 #include "util/error.hpp"
 
@@ -35,7 +36,9 @@ int cmd_delete(const GlobalOptions& g, const Args& argv) {
         kill_container(*dir, st, SIGKILL, true);
         if (!wait_for_exit(st.pid, 10000)) throw Error("container " + id + " did not exit after SIGKILL");
     }
+    oci::Spec config = oci::load_spec(dir->file("config.json"));
     dir->remove();
+    run_poststop_hooks(config, st);
     return 0;
 }
 

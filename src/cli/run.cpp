@@ -20,10 +20,14 @@ int cmd_run(const GlobalOptions& g, const Args& argv) {
         CreatedContainer c = CreatedContainer::create(opts, StartGate::socket);
         c.start();
         c.commit();
+        oci::State running = c.state();
+        running.status = "running";
+        run_poststart_hooks(c.spec(), running);
         if (p->has("detach")) return 0;
         int status = wait_forwarding_signals(c.pid(), c.pidfd(), c.terminal_master());
         c.dir().lock();
         c.dir().remove();  // a container that `run` waited for is deleted when it exits, as runc does
+        run_poststop_hooks(c.spec(), running);
         return status;
     });
 }

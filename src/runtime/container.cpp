@@ -15,6 +15,7 @@
 
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
+#include "runtime/hooks.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
 #include "util/error.hpp"
@@ -42,6 +43,33 @@ std::string resolve_rootfs(const oci::Spec& spec, const std::string& bundle) {
     if (!S_ISDIR(st.st_mode)) throw Error("rootfs \"" + rootfs + "\" is not a directory");
     // Symlinks in the path are resolved now, so the mount code sees the real directory.
     return std::filesystem::canonical(rootfs).string();
+}
+
+// Answer the init's requests until it is ready: the hooks that run in hull's namespaces
+// (prestart, createRuntime) and the seccomp listener.
+void serve_init_until_ready(int sync, const oci::Spec& spec, const oci::State& creating) {
+    for (;;) {
+        Message m = receive_message(sync);
+        switch (m.type) {
+            case SyncMsg::ready:
+                return;
+            case SyncMsg::error:
+                throw Error(m.payload);
+            case SyncMsg::hooks_request: {
+                std::string state_json = oci::write_state(creating, false);
+                if (spec.hooks) {
+                    run_hooks(spec.hooks->prestart, "prestart", state_json);
+                    run_hooks(spec.hooks->createRuntime, "createRuntime", state_json);
+                }
+                oci::State created = creating;
+                created.status = "created";
+                send_message(sync, SyncMsg::hooks_done, state_json + '\0' + oci::write_state(created, false));
+                break;
+            }
+            default:
+                throw Error("unexpected message " + std::to_string(static_cast<int>(m.type)) + " from container init");
+        }
+    }
 }
 
 }  // namespace
@@ -104,23 +132,24 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
         write_id_maps(c.pid_, *c.spec_.linux);
         send_message(c.sync_.get(), SyncMsg::id_maps_written);
     }
-    expect_message(c.sync_.get(), SyncMsg::ready);
-    if (relay) c.terminal_master_ = receive_fd(relay.get());
-
     oci::State st;
     st.ociVersion = c.spec_.ociVersion;
     st.id = opts.id;
-    st.status = "created";
+    st.status = "creating";
     st.pid = c.pid_;
     st.bundle = opts.bundle;
     st.rootfs = ctx.rootfs;
     st.created = now_rfc3339();
     st.annotations = c.spec_.annotations;
+    serve_init_until_ready(c.sync_.get(), c.spec_, st);
+    st.status = "created";
+    if (relay) c.terminal_master_ = receive_fd(relay.get());
     auto start_time = process_start_time(c.pid_);
     if (!start_time) throw Error("container init exited during set-up");
     // The config as created: later operations (delete's poststop hooks, exec) read this copy.
     write_file(c.dir_.file("config.json"), oci::write_spec(c.spec_, false), 0600);
     c.dir_.save(st, *start_time);
+    c.state_ = st;
     if (!opts.pid_file.empty())
         with_context("write pid file", [&] { write_file_atomic(absolute_path(opts.pid_file), std::to_string(c.pid_)); });
     return c;
@@ -159,6 +188,21 @@ void start_container(const std::string& root, const std::string& id) {
     }
     if (::write(fifo.get(), "0", 1) != 1) throw_errno("write " + fifo_path);
     ::unlink(fifo_path.c_str());
+    oci::Spec spec = oci::load_spec(dir.file("config.json"));
+    st.status = "running";
+    run_poststart_hooks(spec, st);
+}
+
+void run_poststart_hooks(const oci::Spec& spec, const oci::State& running) {
+    if (spec.hooks && !spec.hooks->poststart.empty())
+        run_hooks(spec.hooks->poststart, "poststart", oci::write_state(running, false));
+}
+
+void run_poststop_hooks(const oci::Spec& spec, oci::State stopped) {
+    stopped.status = "stopped";
+    stopped.pid = 0;
+    if (spec.hooks && !spec.hooks->poststop.empty())
+        run_hooks_warn(spec.hooks->poststop, "poststop", oci::write_state(stopped, false));
 }
 
 static std::string ns_link(int pid, const char* ns) {

@@ -54,7 +54,7 @@ class CreatedContainer {
 public:
     static CreatedContainer create(const CreateOptions& opts, StartGate gate);
     CreatedContainer(CreatedContainer&& o) noexcept
-        : spec_(std::move(o.spec_)), dir_(std::move(o.dir_)), pid_(o.pid_), pidfd_(std::move(o.pidfd_)),
+        : spec_(std::move(o.spec_)), state_(std::move(o.state_)), dir_(std::move(o.dir_)), pid_(o.pid_), pidfd_(std::move(o.pidfd_)),
           sync_(std::move(o.sync_)), terminal_master_(std::move(o.terminal_master_)), committed_(std::exchange(o.committed_, true)) {}
     ~CreatedContainer();
 
@@ -62,6 +62,7 @@ public:
     int pidfd() const { return pidfd_.get(); }
     int terminal_master() const { return terminal_master_.get(); }  // -1 unless relayed
     const oci::Spec& spec() const { return spec_; }
+    const oci::State& state() const { return state_; }
     ContainerDir& dir() { return dir_; }
     void start();   // StartGate::socket only
     void commit();  // keep the container
@@ -69,6 +70,7 @@ public:
 private:
     CreatedContainer(ContainerDir dir) : dir_(std::move(dir)) {}
     oci::Spec spec_;
+    oci::State state_;
     ContainerDir dir_;
     int pid_ = 0;
     UniqueFd pidfd_;
@@ -76,6 +78,10 @@ private:
     UniqueFd terminal_master_;
     bool committed_ = false;
 };
+
+// poststart hooks (a failure fails the operation, spec 1.3.0) and poststop hooks (warnings).
+void run_poststart_hooks(const oci::Spec& spec, const oci::State& running);
+void run_poststop_hooks(const oci::Spec& spec, oci::State stopped);
 
 // `hull start`: release a created container's init through its exec fifo.
 void start_container(const std::string& root, const std::string& id);

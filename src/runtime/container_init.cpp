@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "runtime/container.hpp"
+#include "runtime/hooks.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/rootfs.hpp"
 #include "runtime/sync.hpp"
@@ -82,6 +83,19 @@ void wait_for_start(const InitContext& c) {
     }
 }
 
+// Before pivot_root: hull runs prestart and createRuntime hooks, then we run createContainer
+// hooks here in the container's namespaces. Returns the "created" state for startContainer.
+std::string run_create_hooks(const InitContext& c) {
+    const auto& h = c.spec->hooks;
+    if (!h || (h->prestart.empty() && h->createRuntime.empty() && h->createContainer.empty() && h->startContainer.empty()))
+        return "";
+    send_message(c.sync_fd, SyncMsg::hooks_request);
+    Message m = expect_message(c.sync_fd, SyncMsg::hooks_done);
+    auto sep = m.payload.find('\0');
+    run_hooks(h->createContainer, "createContainer", m.payload.substr(0, sep));
+    return m.payload.substr(sep + 1);
+}
+
 // The recipe, in order.
 [[noreturn]] void init_steps(InitContext& c) {
     const oci::Spec& spec = *c.spec;
@@ -102,6 +116,7 @@ void wait_for_start(const InitContext& c) {
     RootfsPlan rootfs{&spec, c.rootfs, c.bundle, c.plan.has(CLONE_NEWUSER), (c.plan.clone_flags & CLONE_NEWCGROUP) != 0,
                       c.no_pivot};
     prepare_rootfs(rootfs);
+    std::string created_state = run_create_hooks(c);
     enter_rootfs(rootfs);
     finish_rootfs(rootfs);
     apply_sysctls(lx);
@@ -113,6 +128,7 @@ void wait_for_start(const InitContext& c) {
     ::prctl(PR_SET_PDEATHSIG, 0);  // from now on the container outlives `hull create`
     send_message(c.sync_fd, SyncMsg::ready);
     wait_for_start(c);
+    if (spec.hooks) run_hooks(spec.hooks->startContainer, "startContainer", created_state);
     exec_prepared(prepared, proc, lx, pctx);
 }
 
