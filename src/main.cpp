@@ -23,7 +23,9 @@ const std::vector<Command>& hull::cli::commands() {
         {"delete", "delete a container and what it holds", cmd_delete},
         {"list", "list containers", cmd_list},
         {"spec", "write a default config.json", cmd_spec},
+        {"features", "show the features hull implements (JSON)", cmd_features},
         {"exec", "run a new process inside a running container", cmd_exec},
+        {"ps", "list the processes of a container", cmd_ps},
     };
     return table;
 }

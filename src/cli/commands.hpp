@@ -31,7 +31,9 @@ int cmd_kill(const GlobalOptions&, const Args&);
 int cmd_delete(const GlobalOptions&, const Args&);
 int cmd_list(const GlobalOptions&, const Args&);
 int cmd_spec(const GlobalOptions&, const Args&);
+int cmd_features(const GlobalOptions&, const Args&);
 int cmd_exec(const GlobalOptions&, const Args&);
+int cmd_ps(const GlobalOptions&, const Args&);
 
 const std::vector<Command>& commands();
 

@@ -212,21 +212,30 @@ static std::string ns_link(int pid, const char* ns) {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-void kill_container(const ContainerDir&, const oci::State& st, int sig, bool all) {
+std::vector<int> container_pids(const ContainerDir&, const oci::State& st) {
+    std::vector<int> pids;
+    if (st.status == "stopped") return pids;
+    pids.push_back(st.pid);
+    // The others: the processes in its pid namespace, when it has one of its own.
+    std::string ns = ns_link(st.pid, "pid");
+    if (ns.empty() || ns == ns_link(::getpid(), "pid")) return pids;
+    for (auto& e : std::filesystem::directory_iterator("/proc")) {
+        std::string name = e.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        int pid = std::stoi(name);
+        if (pid != st.pid && ns_link(pid, "pid") == ns) pids.push_back(pid);
+    }
+    return pids;
+}
+
+void kill_container(const ContainerDir& dir, const oci::State& st, int sig, bool all) {
     if (st.status == "stopped") throw Error("container not running");
     UniqueFd pidfd(pidfd_open(st.pid));
     if (!pidfd) throw Error("container not running");
     if (!pidfd_signal(pidfd.get(), sig)) throw_errno("kill container");
     if (!all) return;
-    // Every other process of the container: those in its pid namespace (if it has its own).
-    std::string ns = ns_link(st.pid, "pid");
-    if (ns.empty() || ns == ns_link(::getpid(), "pid")) return;
-    for (auto& e : std::filesystem::directory_iterator("/proc")) {
-        std::string name = e.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        int pid = std::stoi(name);
-        if (pid != st.pid && ns_link(pid, "pid") == ns) ::kill(pid, sig);
-    }
+    for (int pid : container_pids(dir, st))
+        if (pid != st.pid) ::kill(pid, sig);
 }
 
 }  // namespace hull

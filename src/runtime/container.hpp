@@ -86,6 +86,9 @@ void run_poststop_hooks(const oci::Spec& spec, oci::State stopped);
 // `hull start`: release a created container's init through its exec fifo.
 void start_container(const std::string& root, const std::string& id);
 
+// The pids of the container's processes, init first.
+std::vector<int> container_pids(const ContainerDir& dir, const oci::State& st);
+
 // Send sig to the init (all = every process in the container's pid namespace).
 void kill_container(const ContainerDir& dir, const oci::State& st, int sig, bool all);
 

@@ -94,3 +94,15 @@ PY
     wait
     assert_eq "$(cat "$T/recv.out")" "/dev/pts/0 got-output" "pty name and a shell on the received master"
 }
+
+test_ps_lists_the_container_processes() {
+    make_config sleep 100
+    hull run -d --bundle "$BUNDLE" "$ID" </dev/null
+    hull exec -d --pid-file "$T/exec.pid" "$ID" sleep 50
+    init=$(state_field "$ID" pid)
+    assert_eq "$(hull ps --format json "$ID")" "[$init,$(cat "$T/exec.pid")]" "ps --format json"
+    out=$(hull ps "$ID")
+    assert_eq "$(echo "$out" | head -1 | awk '{print $2}')" PID "ps header"
+    assert_eq "$(echo "$out" | tail -n +2 | awk '{print $2}' | sort -n | tr '\n' ' ')" "$(printf '%s\n' "$init" "$(cat "$T/exec.pid")" | sort -n | tr '\n' ' ')" "ps rows"
+    assert_eq "$(hull ps "$ID" -o pid,comm | tail -n +2 | awk '{print $2}' | sort -u)" sleep "ps with ps options"
+}
