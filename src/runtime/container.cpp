@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "libocispec/config.hpp"
@@ -72,6 +74,31 @@ void serve_init_until_ready(int sync, const oci::Spec& spec, const oci::State& c
     }
 }
 
+// What a supervisor hands to hull reaches the container, as with runc and crun:
+// socket activation (LISTEN_FDS: the fds 3.. are kept and LISTEN_PID is the container's init)
+// and sd_notify (NOTIFY_SOCKET: the socket is bound into the container, so READY=1 sent there
+// reaches the supervisor). Returns how many extra fds to keep.
+int pass_on_supervisor_env(oci::Spec& spec) {
+    int fds = 0;
+    if (const char* listen = std::getenv("LISTEN_FDS"); listen && *listen) {
+        fds = std::atoi(listen);
+        if (fds > 0) {
+            spec.process->env.push_back("LISTEN_FDS=" + std::to_string(fds));
+            spec.process->env.push_back("LISTEN_PID=1");
+        }
+    }
+    if (const char* notify = std::getenv("NOTIFY_SOCKET"); notify && *notify) {
+        if (notify[0] == '@') {
+            log::warn("NOTIFY_SOCKET " + std::string(notify) + " is an abstract socket: it cannot be bound into the container");
+        } else {
+            const std::string inside = "/run/notify/notify.sock";
+            spec.mounts.push_back({inside, std::string(notify), std::string("bind"), {"bind", "nosuid", "nodev", "noexec"}, {}, {}});
+            spec.process->env.push_back("NOTIFY_SOCKET=" + inside);
+        }
+    }
+    return std::max(fds, 0);
+}
+
 }  // namespace
 
 CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate gate) {
@@ -97,6 +124,8 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
         console = open_console(opts.console_socket, opts.relay_terminal, relay);
         ctx.console_fd = console.get();
     }
+
+    ctx.preserve_fds += pass_on_supervisor_env(spec);
 
     CreatedContainer c(ContainerDir::create(opts.root, opts.id));
     c.spec_ = std::move(spec);

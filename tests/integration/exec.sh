@@ -106,3 +106,15 @@ test_ps_lists_the_container_processes() {
     assert_eq "$(echo "$out" | tail -n +2 | awk '{print $2}' | sort -n | tr '\n' ' ')" "$(printf '%s\n' "$init" "$(cat "$T/exec.pid")" | sort -n | tr '\n' ' ')" "ps rows"
     assert_eq "$(hull ps "$ID" -o pid,comm | tail -n +2 | awk '{print $2}' | sort -u)" sleep "ps with ps options"
 }
+
+test_listen_fds_and_notify_socket_reach_the_container() {
+    command -v python3 >/dev/null || skip "python3 is needed for the notify socket"
+    make_config sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; [ -S "$NOTIFY_SOCKET" ] && stat -c %i "$NOTIFY_SOCKET"'
+    echo socket-activated > "$T/fd3"
+    python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$T/notify.sock"
+    chmod 755 "$T"
+    out=$(LISTEN_FDS=1 NOTIFY_SOCKET=$T/notify.sock hull run --bundle "$BUNDLE" "$ID" 3<"$T/fd3" </dev/null)
+    assert_eq "$out" "1 1
+socket-activated
+$(stat -c %i "$T/notify.sock")" "LISTEN_FDS, LISTEN_PID, fd 3, and the supervisor's notify socket inside"
+}
