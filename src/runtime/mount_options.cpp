@@ -99,4 +99,15 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
 
 bool is_bind_type(const std::string& type) { return type == "bind" || type == "rbind"; }
 
+const std::vector<std::string>& known_mount_options() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v = {"bind", "rbind"};
+        for (auto& f : kFlags) v.emplace_back(f.name);
+        for (auto& p : kPropagation) v.emplace_back(p.name);
+        for (auto& r : kRecursive) v.emplace_back(r.name);
+        return v;
+    }();
+    return names;
+}
+
 }  // namespace hull

@@ -22,4 +22,8 @@ MountOptions parse_mount_options(const std::vector<std::string>& options);
 // True for types mounted by binding a path: "bind", "rbind" or none with a bind option.
 bool is_bind_type(const std::string& type);
 
+// Every option name parse_mount_options() understands (anything else is file-system data),
+// each once, in table order: the mountOptions of `hull features`.
+const std::vector<std::string>& known_mount_options();
+
 }  // namespace hull
