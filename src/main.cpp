@@ -26,6 +26,10 @@ const std::vector<Command>& hull::cli::commands() {
         {"features", "show the features hull implements (JSON)", cmd_features},
         {"exec", "run a new process inside a running container", cmd_exec},
         {"ps", "list the processes of a container", cmd_ps},
+        {"pause", "suspend every process of a container", cmd_pause},
+        {"resume", "resume a paused container", cmd_resume},
+        {"update", "change the resource limits of a container", cmd_update},
+        {"events", "print resource usage events of a container", cmd_events},
     };
     return table;
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 dir=${1:-$(dirname "$0")/work/rootfs}
 busybox=$(command -v busybox || echo /bin/busybox)
-if ! "$busybox" --list 2>/dev/null | grep -qx sh; then
+if ! "$busybox" --list 2>/dev/null | grep -x sh >/dev/null; then
     echo "make-rootfs: busybox not found: apt-get install busybox-static" >&2
     exit 1
 fi

@@ -34,6 +34,10 @@ int cmd_spec(const GlobalOptions&, const Args&);
 int cmd_features(const GlobalOptions&, const Args&);
 int cmd_exec(const GlobalOptions&, const Args&);
 int cmd_ps(const GlobalOptions&, const Args&);
+int cmd_pause(const GlobalOptions&, const Args&);
+int cmd_resume(const GlobalOptions&, const Args&);
+int cmd_update(const GlobalOptions&, const Args&);
+int cmd_events(const GlobalOptions&, const Args&);
 
 const std::vector<Command>& commands();
 

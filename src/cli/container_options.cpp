@@ -20,6 +20,7 @@ std::vector<OptionSpec> create_option_specs() {
 CreateOptions create_options(const GlobalOptions& g, const Parsed& p) {
     CreateOptions o;
     o.root = g.root;
+    o.systemd_cgroup = g.systemd_cgroup;
     o.id = p.args().at(0);
     o.bundle = absolute_path(p.get("bundle", "."));
     o.pid_file = p.get("pid-file");

@@ -28,7 +28,7 @@ int cmd_delete(const GlobalOptions& g, const Args& argv) {
         dir->remove();
         return 0;
     }
-    oci::State st = dir->load();
+    oci::State st = container_state(*dir);
     if (st.status == "running" || st.status == "paused") {
         if (!force) throw Error("cannot delete container " + id + " that is not stopped: " + st.status);
     }
@@ -37,6 +37,10 @@ int cmd_delete(const GlobalOptions& g, const Args& argv) {
         if (!wait_for_exit(st.pid, 10000)) throw Error("container " + id + " did not exit after SIGKILL");
     }
     oci::Spec config = oci::load_spec(dir->file("config.json"));
+    if (auto cg = load_cgroup(*dir)) {
+        cg->kill_all(SIGKILL);  // what is left of the container (exec'd processes, in a shared pid namespace)
+        cg->destroy();
+    }
     dir->remove();
     run_poststop_hooks(config, st);
     return 0;

@@ -14,7 +14,7 @@ int cmd_kill(const GlobalOptions& g, const Args& argv) {
     if (!p) return 0;
     int sig = parse_signal(p->args().size() > 1 ? p->args()[1] : "SIGTERM");
     ContainerDir dir = ContainerDir::open(g.root, p->args()[0]);
-    kill_container(dir, dir.load(), sig, p->has("all"));
+    kill_container(dir, container_state(dir), sig, p->has("all"));
     return 0;
 }
 

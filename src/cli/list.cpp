@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "libocispec/json.hpp"
-#include "runtime/state_store.hpp"
+#include "runtime/container.hpp"
 #include "util/error.hpp"
 
 namespace hull::cli {
@@ -55,7 +55,7 @@ int cmd_list(const GlobalOptions& g, const Args& argv) {
         try {
             ContainerDir dir = ContainerDir::open_unlocked(g.root, id);
             if (!dir.has_state()) continue;
-            containers.emplace_back(dir.load(), owner_of(dir.path()));
+            containers.emplace_back(container_state(dir), owner_of(dir.path()));
         } catch (const Error&) {
             continue;  // removed while we looked, or not a container
         }

@@ -56,7 +56,7 @@ int cmd_ps(const GlobalOptions& g, const Args& argv) {
     if (format != "table" && format != "json") throw UsageError{"invalid format \"" + format + "\": want table or json"};
     ContainerDir dir = ContainerDir::open_unlocked(g.root, p->args()[0]);
     if (!dir.has_state()) throw Error("container does not exist");
-    oci::State st = dir.load();
+    oci::State st = container_state(dir);
     std::vector<int> pids = st.status == "stopped" ? std::vector<int>{} : container_pids(dir, st);
     if (format == "json") {
         json::JsonWriter w(false);

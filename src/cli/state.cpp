@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "libocispec/config.hpp"
-#include "runtime/state_store.hpp"
+#include "runtime/container.hpp"
 #include "util/error.hpp"
 
 namespace hull::cli {
@@ -21,7 +21,7 @@ int cmd_state(const GlobalOptions& g, const Args& argv) {
     } else if (!dir.has_state()) {
         throw Error("container does not exist");
     } else {
-        st = dir.load();
+        st = container_state(dir);
     }
     std::string out = oci::write_state(st, true);
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -19,10 +19,14 @@
 
 namespace hull {
 
-int clone_child(unsigned long flags, UniqueFd& pidfd) {
+int clone_child(unsigned long flags, UniqueFd& pidfd, int cgroup_fd) {
     int fd = -1;
     clone_args args{};
     args.flags = flags | CLONE_PIDFD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    }
     args.pidfd = reinterpret_cast<uint64_t>(&fd);
     args.exit_signal = SIGCHLD;
     std::fflush(stdout);

@@ -5,8 +5,9 @@
 namespace hull {
 
 // fork() with namespaces: clone3 gives the child the new namespaces in flags and the parent a
-// pidfd. Returns 0 in the child, the pid in the parent.
-int clone_child(unsigned long flags, UniqueFd& pidfd);
+// pidfd; with cgroup_fd >= 0 the child starts in that cgroup (CLONE_INTO_CGROUP). Returns 0 in
+// the child, the pid in the parent.
+int clone_child(unsigned long flags, UniqueFd& pidfd, int cgroup_fd = -1);
 int pidfd_open(int pid);  // -1 with errno when pid is gone
 bool pidfd_signal(int pidfd, int sig);
 

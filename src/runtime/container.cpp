@@ -18,6 +18,7 @@
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/seccomp.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
 #include "util/error.hpp"
@@ -68,10 +69,41 @@ void serve_init_until_ready(int sync, const oci::Spec& spec, const oci::State& c
                 send_message(sync, SyncMsg::hooks_done, state_json + '\0' + oci::write_state(created, false));
                 break;
             }
+            case SyncMsg::seccomp_notify_fd: {
+                if (!spec.linux || !spec.linux->seccomp || !m.fd) throw Error("container init sent a seccomp fd unasked");
+                with_context("seccomp listener", [&] {
+                    forward_seccomp_listener(*spec.linux->seccomp, oci::write_state(creating, false), m.fd.get());
+                });
+                send_message(sync, SyncMsg::seccomp_done);
+                break;
+            }
             default:
                 throw Error("unexpected message " + std::to_string(static_cast<int>(m.type)) + " from container init");
         }
     }
+}
+
+// The container's cgroup, made before the init exists. Without root, a host that does not
+// delegate cgroups to the user gets a container without one (with a warning), as runc does.
+std::unique_ptr<cgroups::Manager> make_cgroup(const CreateOptions& opts, const oci::Spec& spec) {
+    cgroups::CgroupConfig cfg;
+    cfg.id = opts.id;
+    cfg.systemd = opts.systemd_cgroup;
+    cfg.rootless = ::geteuid() != 0;
+    cfg.annotations = spec.annotations;
+    if (spec.linux) {
+        cfg.cgroups_path = spec.linux->cgroupsPath;
+        if (spec.linux->resources) cfg.resources = &*spec.linux->resources;
+    }
+    std::unique_ptr<cgroups::Manager> m = cgroups::make_manager(cfg);
+    try {
+        m->create();
+    } catch (const Error& e) {
+        if (!cfg.rootless) throw;
+        log::warn(std::string(e.what()) + ": running without a cgroup");
+        return nullptr;
+    }
+    return m;
 }
 
 // What a supervisor hands to hull reaches the container, as with runc and crun:
@@ -145,9 +177,13 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     for (auto& ns : ctx.joins)
         if (ns.kind->flag == CLONE_NEWPID) join_namespace(ns);
 
+    c.cgroup_ = make_cgroup(opts, c.spec_);
+    int cgroup_fd = c.cgroup_ ? c.cgroup_->cgroup_fd_for_clone3() : -1;
+    ctx.wait_for_parent = ctx.plan.new_user || (c.cgroup_ && cgroup_fd < 0);
+
     auto [parent_end, child_end] = sync_socketpair();
     ctx.sync_fd = child_end.get();
-    c.pid_ = clone_child(ctx.plan.clone_flags, c.pidfd_);
+    c.pid_ = clone_child(ctx.plan.clone_flags, c.pidfd_, cgroup_fd);
     if (c.pid_ == 0) {
         parent_end.reset();
         container_init(ctx);
@@ -157,10 +193,9 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     console.reset();
     c.sync_ = std::move(parent_end);
 
-    if (ctx.plan.new_user) {
-        write_id_maps(c.pid_, *c.spec_.linux);
-        send_message(c.sync_.get(), SyncMsg::id_maps_written);
-    }
+    if (ctx.plan.new_user) write_id_maps(c.pid_, *c.spec_.linux);
+    if (c.cgroup_ && cgroup_fd < 0) c.cgroup_->add_process(c.pid_);
+    if (ctx.wait_for_parent) send_message(c.sync_.get(), SyncMsg::parent_setup_done);
     oci::State st;
     st.ociVersion = c.spec_.ociVersion;
     st.id = opts.id;
@@ -177,6 +212,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     if (!start_time) throw Error("container init exited during set-up");
     // The config as created: later operations (delete's poststop hooks, exec) read this copy.
     write_file(c.dir_.file("config.json"), oci::write_spec(c.spec_, false), 0600);
+    if (c.cgroup_) write_file(c.dir_.file("cgroup.json"), c.cgroup_->save(), 0600);
     c.dir_.save(st, *start_time);
     c.state_ = st;
     if (!opts.pid_file.empty())
@@ -191,6 +227,7 @@ CreatedContainer::~CreatedContainer() {
         ::waitpid(pid_, nullptr, 0);
     }
     try {
+        if (cgroup_) cgroup_->destroy();
         dir_.remove();
     } catch (const Error& e) {
         log::warn(e.what());
@@ -241,9 +278,30 @@ static std::string ns_link(int pid, const char* ns) {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-std::vector<int> container_pids(const ContainerDir&, const oci::State& st) {
+std::unique_ptr<cgroups::Manager> load_cgroup(const ContainerDir& dir) {
+    std::string file = dir.file("cgroup.json");
+    if (!path_exists(file)) return nullptr;
+    return cgroups::load_manager(read_file(file));
+}
+
+oci::State container_state(const ContainerDir& dir) {
+    oci::State st = dir.load();
+    if (st.status == "running") {
+        if (auto cg = load_cgroup(dir); cg && cg->frozen()) st.status = "paused";
+    }
+    return st;
+}
+
+std::vector<int> container_pids(const ContainerDir& dir, const oci::State& st) {
     std::vector<int> pids;
     if (st.status == "stopped") return pids;
+    if (auto cg = load_cgroup(dir)) {
+        pids = cg->pids();
+        // init first, as the callers print it
+        auto it = std::find(pids.begin(), pids.end(), st.pid);
+        if (it != pids.end()) std::rotate(pids.begin(), it, it + 1);
+        return pids;
+    }
     pids.push_back(st.pid);
     // The others: the processes in its pid namespace, when it has one of its own.
     std::string ns = ns_link(st.pid, "pid");
@@ -258,11 +316,18 @@ std::vector<int> container_pids(const ContainerDir&, const oci::State& st) {
 }
 
 void kill_container(const ContainerDir& dir, const oci::State& st, int sig, bool all) {
-    if (st.status == "stopped") throw Error("container not running");
+    if (st.status == "stopped") {
+        if (all) return;  // nothing left to signal: runc (and containerd's shim clean-up) expect success
+        throw Error("container not running");
+    }
     UniqueFd pidfd(pidfd_open(st.pid));
     if (!pidfd) throw Error("container not running");
     if (!pidfd_signal(pidfd.get(), sig)) throw_errno("kill container");
     if (!all) return;
+    if (auto cg = load_cgroup(dir)) {
+        cg->kill_all(sig);
+        return;
+    }
     for (int pid : container_pids(dir, st))
         if (pid != st.pid) ::kill(pid, sig);
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "libocispec/spec.hpp"
+#include "runtime/cgroups/manager.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/state_store.hpp"
 #include "util/fd.hpp"
@@ -21,6 +22,7 @@ struct CreateOptions {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     bool relay_terminal = false;  // no --console-socket: hull keeps the pty master (run)
+    bool systemd_cgroup = false;  // --systemd-cgroup
 };
 
 // How the created init process waits for `start`.
@@ -41,7 +43,8 @@ struct InitContext {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
-    int state_lock_fd = -1;  // the create's lock on the state directory: not the init's to hold
+    int state_lock_fd = -1;
+    bool wait_for_parent = false;  // hull writes id maps or joins us to the cgroup first  // the create's lock on the state directory: not the init's to hold
 };
 
 // The child side: the set-up recipe, in order, then execve. Never returns.
@@ -55,7 +58,8 @@ public:
     static CreatedContainer create(const CreateOptions& opts, StartGate gate);
     CreatedContainer(CreatedContainer&& o) noexcept
         : spec_(std::move(o.spec_)), state_(std::move(o.state_)), dir_(std::move(o.dir_)), pid_(o.pid_), pidfd_(std::move(o.pidfd_)),
-          sync_(std::move(o.sync_)), terminal_master_(std::move(o.terminal_master_)), committed_(std::exchange(o.committed_, true)) {}
+          sync_(std::move(o.sync_)), terminal_master_(std::move(o.terminal_master_)),
+          cgroup_(std::move(o.cgroup_)), committed_(std::exchange(o.committed_, true)) {}
     ~CreatedContainer();
 
     int pid() const { return pid_; }
@@ -76,6 +80,7 @@ private:
     UniqueFd pidfd_;
     UniqueFd sync_;
     UniqueFd terminal_master_;
+    std::unique_ptr<cgroups::Manager> cgroup_;
     bool committed_ = false;
 };
 
@@ -85,6 +90,12 @@ void run_poststop_hooks(const oci::Spec& spec, oci::State stopped);
 
 // `hull start`: release a created container's init through its exec fifo.
 void start_container(const std::string& root, const std::string& id);
+
+// The container's cgroup as create saved it; nullptr when it has none (rootless without
+// delegation).
+std::unique_ptr<cgroups::Manager> load_cgroup(const ContainerDir& dir);
+// dir.load() plus "paused" when the cgroup is frozen.
+oci::State container_state(const ContainerDir& dir);
 
 // The pids of the container's processes, init first.
 std::vector<int> container_pids(const ContainerDir& dir, const oci::State& st);

@@ -27,8 +27,7 @@ namespace hull {
 
 namespace {
 
-void become_root_in_user_ns(const InitContext& c) {
-    expect_message(c.sync_fd, SyncMsg::id_maps_written);
+void become_root_in_user_ns() {
     if (::setresgid(0, 0, 0) < 0) throw_errno("setgid 0 in the user namespace");
     if (::setresuid(0, 0, 0) < 0) throw_errno("setuid 0 in the user namespace");
 }
@@ -106,7 +105,8 @@ std::string run_create_hooks(const InitContext& c) {
     UniqueFd(c.state_lock_fd).reset();  // our copy: else the lock lives as long as the container
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // hull gone during set-up: so are we
     ::prctl(PR_SET_DUMPABLE, 0);         // no /proc/<pid>/exe or ptrace of hull from inside
-    if (c.plan.new_user) become_root_in_user_ns(c);
+    if (c.wait_for_parent) expect_message(c.sync_fd, SyncMsg::parent_setup_done);
+    if (c.plan.new_user) become_root_in_user_ns();
     join_namespaces(c);
     if (c.plan.new_time) create_time_namespace(lx);
     if (::setsid() < 0) throw_errno("setsid");
@@ -118,8 +118,8 @@ std::string run_create_hooks(const InitContext& c) {
     prepare_rootfs(rootfs);
     std::string created_state = run_create_hooks(c);
     enter_rootfs(rootfs);
+    apply_sysctls(lx);  // before readonlyPaths makes /proc/sys read-only, as runc
     finish_rootfs(rootfs);
-    apply_sysctls(lx);
     if (c.console_fd >= 0) setup_terminal(c.console_fd, proc.consoleSize);
 
     ProcessContext pctx{c.sync_fd, c.plan.has(CLONE_NEWUSER), c.preserve_fds};

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
+#include "runtime/container.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/state_store.hpp"
@@ -37,6 +39,7 @@ std::vector<OpenedNamespace> open_container_namespaces(int pid, const oci::Linux
 [[noreturn]] void exec_child(const ExecOptions& opts, const oci::Spec& spec, const std::vector<OpenedNamespace>& nss,
                              int sync_fd, int console_fd) {
     try {
+        expect_message(sync_fd, SyncMsg::parent_setup_done);  // in the container's cgroup now
         static const oci::Linux no_linux;
         const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;
         bool in_user_ns = false;
@@ -71,7 +74,7 @@ oci::Spec load_container_spec(const std::string& root, const std::string& id) {
 int exec_in_container(const ExecOptions& opts) {
     ContainerDir dir = ContainerDir::open_unlocked(opts.root, opts.id);
     if (!dir.has_state()) throw Error("container does not exist");
-    oci::State st = dir.load();
+    oci::State st = container_state(dir);
     if (st.status == "stopped") throw Error("cannot exec in a stopped container");
     if (st.status == "paused") throw Error("cannot exec in a paused container");
     oci::Spec spec = oci::load_spec(dir.file("config.json"));
@@ -92,6 +95,14 @@ int exec_in_container(const ExecOptions& opts) {
     }
     child_end.reset();
     console.reset();
+    try {
+        if (auto cg = load_cgroup(dir)) cg->add_process(pid);
+        send_message(parent_end.get(), SyncMsg::parent_setup_done);
+    } catch (...) {
+        pidfd_signal(pidfd.get(), SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+        throw;
+    }
     // The socket closes on exec: end of file means the program runs; a message is an error.
     if (std::optional<Message> m = try_receive_message(parent_end.get())) {
         ::waitpid(pid, nullptr, 0);

@@ -23,6 +23,8 @@ std::string find_executable(const std::string& arg0, const std::vector<std::stri
         struct stat st;
         if (::stat(arg0.c_str(), &st) < 0) throw Error("exec: \"" + arg0 + "\": stat " + arg0, errno);
         if (S_ISDIR(st.st_mode)) throw Error("exec: \"" + arg0 + "\": is a directory");
+        // Refused at create, not after start: Podman maps this message to exit status 126.
+        if (::access(arg0.c_str(), X_OK) < 0) throw Error("exec: \"" + arg0 + "\"", errno);
         return arg0;
     }
     std::string path = kDefaultPath;

@@ -11,7 +11,7 @@
 namespace hull {
 
 enum class SyncMsg : uint8_t {
-    id_maps_written = 1,  // parent -> child: uid/gid maps are in place
+    parent_setup_done = 1,  // parent -> child: uid/gid maps written, cgroup joined
     ready = 2,            // child -> parent: set up, waiting for start
     error = 3,            // child -> parent: payload is the message
     start = 4,            // parent -> child (hull run): exec now

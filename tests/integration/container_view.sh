@@ -123,3 +123,21 @@ test_relative_root_path() {
     assert_eq "$STATUS" 0 "status ($ERR)"
     assert_eq "$OUT" relative "output"
 }
+
+test_non_executable_program_fails_create() {
+    make_config /etc/passwd
+    set +e
+    msg=$(hull create --bundle "$BUNDLE" "$ID" 2>&1); rc=$?
+    set -e
+    [ "$rc" -ne 0 ] || fail "create of a non-executable program succeeded"
+    assert_contains "$msg" 'exec: "/etc/passwd": permission denied'
+}
+
+test_sysctl_applied_before_readonly_proc_sys() {
+    make_config -f '.linux.sysctl = {"net.ipv4.ping_group_range": "0 0", "kernel.shmmax": "12345678"}' \
+        sh -c 'cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/shmmax'
+    run_container
+    assert_eq "$STATUS" 0 "status ($ERR)"
+    assert_eq "$(echo "$OUT" | tr -s ' \t' ' ')" "0 0
+12345678" "sysctls in the container"
+}
