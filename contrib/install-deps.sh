@@ -7,4 +7,5 @@ apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake pkg-config \
     libseccomp-dev libcap-dev libyajl-dev libmount-dev libsystemd-dev criu catch2 \
     busybox-static jq procps util-linux \
-    runc crun hyperfine >/dev/null
+    runc crun hyperfine \
+    podman buildah skopeo umoci containerd conmon >/dev/null
