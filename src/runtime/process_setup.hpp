@@ -12,6 +12,9 @@ struct ProcessContext {
     int sync_fd = -1;          // to hull: e.g. the seccomp notify fd (SyncMsg::seccomp_notify_fd)
     bool in_user_ns = false;
     int preserve_fds = 0;      // fds 3 .. 3+N-1 stay open across exec
+    // hull set execCPUAffinity.initial on this process before it joined the container's cgroup
+    // (apply_initial_cpu_affinity(p, pid)): prepare_process does not set it again.
+    bool initial_affinity_done = false;
 };
 
 struct PreparedProcess {
@@ -19,11 +22,16 @@ struct PreparedProcess {
     std::vector<std::string> env;
 };
 
-// Everything up to (not including) the wait for start: user and groups, rlimits, capabilities,
-// no_new_privs, cwd, the executable's lookup, descriptors sealed. Throws hull::Error.
+// Everything up to (not including) the wait for start, in this order (runc's, see
+// process_setup.cpp): CPU affinity (initial), rlimits, oom_score_adj, scheduler, I/O priority,
+// memory policy, personality, no_new_privs, seccomp when no_new_privs is off (it needs
+// CAP_SYS_ADMIN), bounding set, user and groups (capabilities kept across setuid), cwd,
+// effective/permitted/inheritable and ambient capabilities, the executable's lookup, descriptors
+// sealed, and seccomp when no_new_privs is on (as late as possible). A seccomp notify fd goes to
+// hull over ctx.sync_fd before this returns. Throws hull::Error.
 PreparedProcess prepare_process(const oci::Process& p, const oci::Linux& lx, const ProcessContext& ctx);
 
-// The very last steps, then execve. Never returns (throws on failure).
+// The very last steps (CPU affinity final), then execve. Never returns (throws on failure).
 [[noreturn]] void exec_prepared(const PreparedProcess& prepared, const oci::Process& p, const oci::Linux& lx,
                                 const ProcessContext& ctx);
 
