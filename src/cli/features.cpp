@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "libocispec/json.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/mount_options.hpp"
 #include "runtime/namespaces.hpp"
 
@@ -181,8 +182,9 @@ std::string features_json() {
     for (const char* k : {"v1", "v2", "systemd", "systemdUser", "rdma"}) w.key(k).value(true);
     w.end_object();
     write_seccomp(w);
-    write_enabled(w, "apparmor", path_exists("/sys/kernel/security/apparmor"));
-    write_enabled(w, "selinux", path_exists("/sys/fs/selinux"));
+    // hull applies both (src/runtime/lsm.cpp) where the host has them enabled.
+    write_enabled(w, "apparmor", apparmor_enabled());
+    write_enabled(w, "selinux", selinux_enabled());
     write_enabled(w, "intelRdt", is_mounted_as("/sys/fs/resctrl", RDTGROUP_SUPER_MAGIC));
     w.key("mountExtensions").begin_object();
     write_enabled(w, "idmap", false);

@@ -18,6 +18,7 @@
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/seccomp.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
@@ -137,6 +138,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     std::string config_path = path_join(opts.bundle, "config.json");
     oci::Spec spec = oci::load_spec(config_path);
     if (!spec.process) throw Error(config_path + ": .process: missing required field");
+    check_lsm_support(*spec.process, spec.linux ? &*spec.linux : nullptr);
     static const oci::Linux no_linux;
     const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;  // valid until spec moves below
 

@@ -9,6 +9,7 @@
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
 #include "runtime/container.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/process_setup.hpp"
 #include "runtime/state_store.hpp"
@@ -78,6 +79,7 @@ int exec_in_container(const ExecOptions& opts) {
     if (st.status == "stopped") throw Error("cannot exec in a stopped container");
     if (st.status == "paused") throw Error("cannot exec in a paused container");
     oci::Spec spec = oci::load_spec(dir.file("config.json"));
+    check_lsm_support(opts.process, nullptr);
     static const oci::Linux no_linux;
     std::vector<OpenedNamespace> nss = open_container_namespaces(st.pid, spec.linux ? *spec.linux : no_linux);
 

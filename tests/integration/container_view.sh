@@ -141,3 +141,20 @@ test_sysctl_applied_before_readonly_proc_sys() {
     assert_eq "$(echo "$OUT" | tr -s ' \t' ' ')" "0 0
 12345678" "sysctls in the container"
 }
+
+test_lsm_label_requested_but_not_available() {
+    if [ -d /sys/kernel/security/apparmor ]; then skip "AppArmor is enabled here: the refusal cannot be shown"; fi
+    make_config -f '.process.apparmorProfile = "hull-test"' true
+    set +e
+    msg=$(hull create --bundle "$BUNDLE" "$ID" 2>&1 </dev/null); rc=$?
+    set -e
+    [ "$rc" -ne 0 ] || fail "an AppArmor profile was accepted on a host without AppArmor"
+    assert_contains "$msg" 'AppArmor profile "hull-test" requested, but AppArmor is not enabled on this host'
+    [ -z "$(ls "$STATE_ROOT" 2>/dev/null)" ] || fail "state left behind"
+    if [ -d /sys/fs/selinux ]; then skip "SELinux is enabled here"; fi
+    make_config -f '.process.selinuxLabel = "system_u:system_r:container_t:s0"' true
+    set +e
+    msg=$(hull create --bundle "$BUNDLE" "$ID" 2>&1 </dev/null)
+    set -e
+    assert_contains "$msg" "SELinux label \"system_u:system_r:container_t:s0\" requested, but SELinux is not enabled"
+}
