@@ -39,11 +39,6 @@ void write_enabled(json::JsonWriter& w, std::string_view key, bool enabled) {
     w.key(key).begin_object().key("enabled").value(enabled).end_object();
 }
 
-bool path_exists(const char* path) {
-    struct stat st;
-    return ::stat(path, &st) == 0;
-}
-
 bool is_mounted_as(const char* path, long magic) {
     struct statfs sfs;
     return ::statfs(path, &sfs) == 0 && static_cast<long>(sfs.f_type) == magic;
