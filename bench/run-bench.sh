@@ -77,7 +77,8 @@ if [ "${1:-}" = --inner ]; then
             files+=("$BENCH_OUT.strace-$rt.txt")
             strace -f -c -o "$BENCH_OUT.strace-$rt.txt" \
                 "${!bin_var}" --root "$BENCH_ROOTS/$rt" run --bundle "$BENCH_BUNDLE" "bench-$rt-strace" \
-                </dev/null >/dev/null || die "strace of $rt failed"
+                </dev/null >/dev/null 2>"$BENCH_ROOTS/stderr.strace" ||
+                { cat "$BENCH_ROOTS/stderr.strace" >&2; die "strace of $rt failed"; }
         done
         # One table, a column per runtime; in strace's table the calls are the 4th field.
         awk '

@@ -7,9 +7,10 @@
 // argument becomes a number unique to the run (warm-up runs included), e.g. a container id.
 // Each run is timed from just before posix_spawn to waitpid's return on CLOCK_MONOTONIC: the
 // spawn, the runtime's whole life and the reaping of it. stdin and stdout are /dev/null,
-// stderr goes to ERRFILE, which is shown and the run stops when a command exits non-zero.
-// PAUSE_MS (default 0) is slept, untimed, before each run, for the kernel's deferred clean-up
-// of the last container (network namespace, RCU) to finish first.
+// stderr goes to ERRFILE.NAME, which is shown and the run stops when a command exits non-zero;
+// what the last run of each wrote there is shown at the end.
+// PAUSE_MS (default 0) is slept, untimed, before each run: the kernel's deferred work from the
+// last run then finishes first (see bench/README.md for what else it changes).
 // Built by bench/run-bench.sh, not by `make`.
 #include <fcntl.h>
 #include <spawn.h>
@@ -71,7 +72,8 @@ double run_once(const Command& c, long run, const std::string& errfile) {
     argv.push_back(nullptr);
 
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    int err = open(errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    std::string errpath = errfile + "." + c.name;
+    int err = open(errpath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (devnull < 0 || err < 0) die("open /dev/null or the error file");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -97,7 +99,7 @@ double run_once(const Command& c, long run, const std::string& errfile) {
         std::fprintf(stderr, "spawn-timer: %s (run %ld) failed (status 0x%x):", c.name.c_str(), run, status);
         for (auto& a : args) std::fprintf(stderr, " %s", a.c_str());
         std::fprintf(stderr, "\n");
-        show_file(errfile);
+        show_file(errpath);
         std::exit(1);
     }
     return t1 - t0;
@@ -182,5 +184,14 @@ int main(int argc, char** argv) {
     }
     for (size_t k = 1; k < cmds.size(); ++k)
         std::printf("ratio %s/%s (medians): %.3f\n", cmds[0].name.c_str(), cmds[k].name.c_str(), medians[0] / medians[k]);
+    std::fflush(stdout);
+    for (auto& c : cmds) {
+        std::string errpath = errfile + "." + c.name;
+        FILE* f = std::fopen(errpath.c_str(), "r");
+        if (!f) continue;
+        char line[512];
+        if (std::fgets(line, sizeof line, f)) std::printf("note: the last run of %s wrote to stderr: %s", c.name.c_str(), line);
+        std::fclose(f);
+    }
     return 0;
 }
