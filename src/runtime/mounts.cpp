@@ -125,7 +125,17 @@ void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptio
     bool pure_v2 = ::statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
     unsigned long flags = o.flags & ~MS_REMOUNT;
     if (pure_v2 || m.type.value_or("") == "cgroup2") {
-        do_mount("cgroup2", fd_path(target_fd), shown, "cgroup2", flags, "");
+        if (ctx.new_cgroup_ns || !pure_v2) {
+            do_mount("cgroup2", fd_path(target_fd), shown, "cgroup2", flags, "");
+            return;
+        }
+        // Without a cgroup namespace a fresh cgroup2 mount shows the same tree as the host's,
+        // costs the kernel an RCU grace period and resets the host mount's options: bind it.
+        do_mount("/sys/fs/cgroup", fd_path(target_fd), shown, nullptr, MS_BIND | MS_REC, "");
+        if (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) {
+            UniqueFd top(openat2_in_root(ctx.rootfd, m.destination));
+            remount_bind(fd_path(top.get()), flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+        }
         return;
     }
     do_mount("tmpfs", fd_path(target_fd), shown, "tmpfs", (flags & ~MS_RDONLY), "mode=755");
@@ -135,9 +145,10 @@ void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptio
         UniqueFd sub = create_in_root(dir.get(), cg.name, false);
         std::string sub_shown = shown + "/" + cg.name;
         unsigned long sub_flags = flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        if (::mount("cgroup", fd_path(sub.get()).c_str(), cg.fstype.c_str(), sub_flags,
-                    cg.fstype == "cgroup" ? cg.options.c_str() : nullptr) < 0) {
-            // Not allowed from a user namespace without a cgroup namespace: bind the host's.
+        // With a cgroup namespace, fresh mounts show the container's own cgroups; without
+        // one (or where a user namespace may not mount them) bind the host's.
+        if (!ctx.new_cgroup_ns || ::mount("cgroup", fd_path(sub.get()).c_str(), cg.fstype.c_str(), sub_flags,
+                                          cg.fstype == "cgroup" ? cg.options.c_str() : nullptr) < 0) {
             do_mount(cg.host_path, fd_path(sub.get()), sub_shown, nullptr, MS_BIND | MS_REC, "");
             if (flags & MS_RDONLY) {
                 UniqueFd bound(openat2_in_root(dir.get(), cg.name));
@@ -162,6 +173,8 @@ void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptio
 }  // namespace
 
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+UniqueFd try_open_in_root(int rootfd, const std::string& path) { return UniqueFd(openat2_in_root(rootfd, path)); }
 
 UniqueFd open_in_root(int rootfd, const std::string& path) {
     UniqueFd fd(openat2_in_root(rootfd, path));

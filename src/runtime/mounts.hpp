@@ -10,6 +10,8 @@ namespace hull {
 // Open path (absolute or relative, read as inside root) with O_PATH; symlinks resolve within
 // root (openat2 RESOLVE_IN_ROOT), magic links refused. Throws with the path on failure.
 UniqueFd open_in_root(int rootfd, const std::string& path);
+// The same without throwing: an invalid fd with errno set (ENOENT: nothing there).
+UniqueFd try_open_in_root(int rootfd, const std::string& path);
 // The same, creating what is missing: directories, and the last component as an empty file
 // when as_file is true.
 UniqueFd create_in_root(int rootfd, const std::string& path, bool as_file);

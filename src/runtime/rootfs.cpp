@@ -76,12 +76,10 @@ void enter_rootfs(const RootfsPlan& plan) {
 }
 
 static void mask_path(int rootfd, const std::string& path) {
-    UniqueFd fd;
-    try {
-        fd = open_in_root(rootfd, path);
-    } catch (const Error& e) {
-        if (e.err() == ENOENT) return;  // nothing to mask
-        throw;
+    UniqueFd fd = try_open_in_root(rootfd, path);
+    if (!fd) {
+        if (errno == ENOENT) return;  // nothing to mask
+        throw_errno("open \"" + path + "\" in the container's root");
     }
     struct stat st;
     if (::fstat(fd.get(), &st) < 0) throw_errno("stat " + path);
@@ -92,12 +90,10 @@ static void mask_path(int rootfd, const std::string& path) {
 }
 
 static void readonly_path(int rootfd, const std::string& path) {
-    UniqueFd fd;
-    try {
-        fd = open_in_root(rootfd, path);
-    } catch (const Error& e) {
-        if (e.err() == ENOENT) return;
-        throw;
+    UniqueFd fd = try_open_in_root(rootfd, path);
+    if (!fd) {
+        if (errno == ENOENT) return;
+        throw_errno("open \"" + path + "\" in the container's root");
     }
     if (::mount(fd_path(fd.get()).c_str(), fd_path(fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
         throw_errno("bind \"" + path + "\" read-only");
