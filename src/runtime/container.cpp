@@ -207,15 +207,18 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     st.rootfs = ctx.rootfs;
     st.created = now_rfc3339();
     st.annotations = c.spec_.annotations;
-    serve_init_until_ready(c.sync_.get(), c.spec_, st);
-    st.status = "created";
-    if (relay) c.terminal_master_ = receive_fd(relay.get());
+    // While the init sets itself up on the other CPU: what does not depend on its outcome.
     auto start_time = process_start_time(c.pid_);
     if (!start_time) throw Error("container init exited during set-up");
+    c.dir_.save_init(c.pid_, *start_time);
     // The config as created: later operations (delete's poststop hooks, exec) read this copy.
     write_file(c.dir_.file("config.json"), oci::write_spec(c.spec_, false), 0600);
     if (c.cgroup_) write_file(c.dir_.file("cgroup.json"), c.cgroup_->save(), 0600);
-    c.dir_.save(st, *start_time);
+
+    serve_init_until_ready(c.sync_.get(), c.spec_, st);
+    st.status = "created";
+    if (relay) c.terminal_master_ = receive_fd(relay.get());
+    c.dir_.save(st);
     c.state_ = st;
     if (!opts.pid_file.empty())
         with_context("write pid file", [&] { write_file_atomic(absolute_path(opts.pid_file), std::to_string(c.pid_)); });

@@ -78,8 +78,11 @@ bool ContainerDir::being_created() const {
     return errno == EWOULDBLOCK;
 }
 
-void ContainerDir::save(const oci::State& state, unsigned long long start_time) const {
-    write_file(file("init"), std::to_string(state.pid) + " " + std::to_string(start_time) + "\n", 0600);
+void ContainerDir::save_init(int pid, unsigned long long start_time) const {
+    write_file(file("init"), std::to_string(pid) + " " + std::to_string(start_time) + "\n", 0600);
+}
+
+void ContainerDir::save(const oci::State& state) const {
     write_file_atomic(file("state.json"), oci::write_state(state, true), 0600);
 }
 

@@ -28,8 +28,10 @@ public:
     bool being_created() const;
     int lock_fd() const { return fd_.get(); }  // the init closes its inherited copy  // no state.json yet and another process holds the lock
 
-    // state.json; init identity (pid + start time) is kept beside it.
-    void save(const oci::State& state, unsigned long long start_time) const;
+    // The init's identity (pid + start time, against pid reuse), then state.json: its
+    // existence marks the end of create.
+    void save_init(int pid, unsigned long long start_time) const;
+    void save(const oci::State& state) const;
     bool has_state() const;
     oci::State load() const;  // with status derived from the live process
     // Remove the directory and all it holds.
