@@ -9,6 +9,7 @@
 
 #include "runtime/capabilities.hpp"
 #include "runtime/exec_process.hpp"
+#include "runtime/lsm.hpp"
 #include "runtime/process_attrs.hpp"
 #include "runtime/rlimits.hpp"
 #include "runtime/seccomp.hpp"
@@ -86,6 +87,7 @@ PreparedProcess prepare_process(const oci::Process& p, const oci::Linux& lx, con
 
 void exec_prepared(const PreparedProcess& prepared, const oci::Process& p, const oci::Linux&, const ProcessContext&) {
     apply_final_cpu_affinity(p);
+    set_exec_labels(p);  // AppArmor profile / SELinux label that execve switches to
     exec_process(prepared.path, p.args, prepared.env);
 }
 
