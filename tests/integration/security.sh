@@ -361,3 +361,27 @@ test_memory_policy_bind_and_interleave() {
     [ "$STATUS" -ne 0 ] || fail "a node that does not exist was accepted"
     assert_contains "$ERR" 'memoryPolicy: set_mempolicy MPOL_BIND nodes "63"'
 }
+
+# hull exec goes through the same prepare_process: the process object's own capabilities,
+# rlimits and CPU affinity, and the container's seccomp filter.
+test_exec_process_gets_its_security_settings() {
+    make_config -f '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' sleep 30
+    hull create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$T/create.err" || fail "create: $(cat "$T/create.err")"
+    hull start "$ID"
+    wait_for_status running
+    jq -n '{"cwd": "/", "args": ["sh", "-c", "grep -E \"^(CapEff|CapBnd|NoNewPrivs|Seccomp):\" /proc/self/status; ulimit -n; mkdir /dev/shm/q 2>&1 || true"],
+            "env": ["PATH=/bin"], "user": {"uid": 0, "gid": 0}, "noNewPrivileges": true,
+            "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]},
+            "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 64}]}' > "$T/process.json"
+    set +e
+    OUT=$(hull exec --process "$T/process.json" "$ID" 2>"$T/exec.err" </dev/null)
+    STATUS=$?
+    set -e
+    assert_eq "$STATUS" 0 "exec status ($(cat "$T/exec.err"))"
+    assert_eq "$(status_field "$OUT" CapEff)" 0000000000000020 "CapEff (no_new_privs: no more than permitted)"
+    assert_eq "$(status_field "$OUT" CapBnd)" 0000000000000021 "CapBnd"
+    assert_eq "$(status_field "$OUT" NoNewPrivs)" 1 "NoNewPrivs"
+    assert_eq "$(status_field "$OUT" Seccomp)" 2 "Seccomp"
+    assert_contains "$OUT" "$(printf '\n64\n')" "ulimit -n"
+    assert_contains "$OUT" "can't create directory '/dev/shm/q': Operation not permitted"
+}
