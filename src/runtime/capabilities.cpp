@@ -149,7 +149,12 @@ CapabilityPlan capabilities_for(const oci::Process& p) {
                   "): " + names);
     }
     auto [bounding, permitted] = held_sets(last);
-    for (auto& w : restrict_to_held(plan, bounding, permitted)) log::warn(w);
+    // Ambient capabilities outside the inheritable set are what runc's and buildah's default
+    // configs ask for; runc drops them silently: a debug note, not a warning on every run.
+    for (auto& w : restrict_to_held(plan, bounding, permitted)) {
+        if (w.find("must be permitted and inheritable") != std::string::npos) log::debug(w);
+        else log::warn(w);
+    }
     return plan;
 }
 
