@@ -11,7 +11,9 @@
 #include "runtime/container.hpp"
 #include "runtime/lsm.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/process_attrs.hpp"
 #include "runtime/process_setup.hpp"
+#include "runtime/seccomp.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
@@ -54,6 +56,7 @@ std::vector<OpenedNamespace> open_container_namespaces(int pid, const oci::Linux
             setup_terminal(console_fd, opts.process.consoleSize);
         }
         ProcessContext pctx{sync_fd, in_user_ns, opts.preserve_fds};
+        pctx.initial_affinity_done = true;
         PreparedProcess prepared = prepare_process(opts.process, lx, pctx);
         exec_prepared(prepared, opts.process, lx, pctx);
     } catch (const std::exception& e) {
@@ -98,6 +101,7 @@ int exec_in_container(const ExecOptions& opts) {
     child_end.reset();
     console.reset();
     try {
+        apply_initial_cpu_affinity(opts.process, pid);  // before the cgroup's cpuset applies
         if (auto cg = load_cgroup(dir)) cg->add_process(pid);
         send_message(parent_end.get(), SyncMsg::parent_setup_done);
     } catch (...) {
@@ -105,9 +109,29 @@ int exec_in_container(const ExecOptions& opts) {
         ::waitpid(pid, nullptr, 0);
         throw;
     }
-    // The socket closes on exec: end of file means the program runs; a message is an error.
-    if (std::optional<Message> m = try_receive_message(parent_end.get())) {
+    // The socket closes on exec: end of file means the program runs. Before that the process
+    // may hand over its seccomp notify fd; any other message is an error.
+    auto kill_child = [&] {
+        pidfd_signal(pidfd.get(), SIGKILL);
         ::waitpid(pid, nullptr, 0);
+    };
+    while (std::optional<Message> m = try_receive_message(parent_end.get())) {
+        if (m->type == SyncMsg::seccomp_notify_fd && m->fd && spec.linux && spec.linux->seccomp) {
+            oci::State s = st;
+            s.pid = pid;  // the exec'd process, as runc sends it
+            try {
+                with_context("seccomp listener", [&] {
+                    forward_seccomp_listener(*spec.linux->seccomp, oci::write_state(s, false), m->fd.get());
+                });
+            } catch (...) {
+                kill_child();
+                throw;
+            }
+            m->fd.reset();  // the listener holds it now: our copy would keep notified calls waiting
+            send_message(parent_end.get(), SyncMsg::seccomp_done);
+            continue;
+        }
+        kill_child();
         throw Error(m->type == SyncMsg::error ? m->payload : "unexpected message from the exec'd process");
     }
     if (!opts.pid_file.empty())
