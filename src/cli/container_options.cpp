@@ -27,11 +27,15 @@ CreateOptions create_options(const GlobalOptions& g, const Parsed& p) {
     o.console_socket = p.get("console-socket");
     o.no_pivot = p.has("no-pivot");
     o.no_new_keyring = p.has("no-new-keyring");
+    o.preserve_fds = parse_preserve_fds(p);
+    return o;
+}
+
+int parse_preserve_fds(const Parsed& p) {
     std::string n = p.get("preserve-fds", "0");
     if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 6)
         throw UsageError{"invalid value \"" + n + "\" for --preserve-fds: want a number"};
-    o.preserve_fds = std::stoi(n);
-    return o;
+    return std::stoi(n);
 }
 
 }  // namespace hull::cli

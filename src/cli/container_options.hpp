@@ -10,5 +10,7 @@ namespace hull::cli {
 
 std::vector<OptionSpec> create_option_specs();
 CreateOptions create_options(const GlobalOptions& g, const Parsed& p);
+// --preserve-fds N (create, run, exec).
+int parse_preserve_fds(const Parsed& p);
 
 }  // namespace hull::cli

@@ -1,6 +1,7 @@
 #include <cstdint>
 
 #include "cli/commands.hpp"
+#include "cli/container_options.hpp"
 #include "cli/options.hpp"
 #include "libocispec/config.hpp"
 #include "runtime/exec.hpp"
@@ -100,10 +101,7 @@ int cmd_exec(const GlobalOptions& g, const Args& argv) {
         opts.console_socket = p->get("console-socket");
         opts.pid_file = p->get("pid-file");
         opts.detach = p->has("detach");
-        std::string n = p->get("preserve-fds", "0");
-        if (n.find_first_not_of("0123456789") != std::string::npos || n.empty() || n.size() > 6)
-            throw UsageError{"invalid value \"" + n + "\" for --preserve-fds: want a number"};
-        opts.preserve_fds = std::stoi(n);
+        opts.preserve_fds = parse_preserve_fds(*p);
         return exec_in_container(opts);
     });
 }
