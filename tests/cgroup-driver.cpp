@@ -1,6 +1,9 @@
 // A test-only driver of hull's cgroup managers for tests/integration/cgroups.sh:
-//   cgroup-driver [--systemd] [--rootless] create ID CONFIG.JSON   (prints the saved state)
-//   cgroup-driver add STATE PID
+//   cgroup-driver [--systemd] [--rootless] create ID CONFIG.JSON [PID]
+//       prints the saved state; with PID, adds that process right away (as hull's create does:
+//       the systemd driver starts its unit then, with the config's resources)
+//   cgroup-driver add STATE PID                 (add and run rewrite STATE: a systemd unit
+//                                                starts with its first process)
 //   cgroup-driver run STATE [--cgroupns|--clone-newcgroup] -- CMD ARGS...
 //       clone3 (with CLONE_INTO_CGROUP when the manager gives a cgroup fd, else add_process
 //       before the child goes on), then exec CMD; prints "exit N" or "signal N"
@@ -33,7 +36,7 @@ using namespace hull;
 namespace {
 
 [[noreturn]] void usage() {
-    std::cerr << "usage: cgroup-driver [--systemd] [--rootless] create ID CONFIG | add STATE PID | run STATE "
+    std::cerr << "usage: cgroup-driver [--systemd] [--rootless] create ID CONFIG [PID] | add STATE PID | run STATE "
                  "[--cgroupns|--clone-newcgroup] -- CMD... | update STATE CONFIG | freeze|thaw|frozen|pids|stats|"
                  "path|driver|destroy STATE | kill STATE SIGNUM\n";
     std::exit(2);
@@ -41,7 +44,8 @@ namespace {
 
 std::unique_ptr<cgroups::Manager> load(const std::string& state) { return cgroups::load_manager(read_file(state)); }
 
-int run(cgroups::Manager& m, bool child_unshare, bool clone_newcgroup, std::vector<char*> argv) {
+template <typename F>
+int run(cgroups::Manager& m, bool child_unshare, bool clone_newcgroup, std::vector<char*> argv, F&& resave) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) < 0) throw_errno("pipe");
     UniqueFd rd(fds[0]), wr(fds[1]);
@@ -77,6 +81,7 @@ int run(cgroups::Manager& m, bool child_unshare, bool clone_newcgroup, std::vect
         ::waitpid(static_cast<int>(pid), nullptr, 0);
         throw;
     }
+    resave();
     if (::write(wr.get(), "x", 1) != 1) throw_errno("release the child");
     wr.reset();
     int status = 0;
@@ -101,7 +106,7 @@ int main2(int argc, char** argv) {
     if (a.size() < 2) usage();
     const std::string& cmd = a[0];
     if (cmd == "create") {
-        if (a.size() != 3) usage();
+        if (a.size() != 3 && a.size() != 4) usage();
         oci::Spec spec = oci::load_spec(a[2]);
         cgroups::CgroupConfig cfg;
         cfg.id = a[1];
@@ -114,12 +119,16 @@ int main2(int argc, char** argv) {
         cfg.annotations = spec.annotations;
         auto m = cgroups::make_manager(cfg);
         m->create();
+        if (a.size() == 4) m->add_process(std::stoi(a[3]));
         std::printf("%s\n", m->save().c_str());
         return 0;
     }
     auto m = load(a[1]);
+    // The systemd driver starts its unit with the first process: keep what it knows then.
+    auto resave = [&] { write_file_atomic(a[1], m->save() + "\n"); };
     if (cmd == "add" && a.size() == 3) {
         m->add_process(std::stoi(a[2]));
+        resave();
     } else if (cmd == "run") {
         bool unshare_ns = false, clone_ns = false;
         size_t i = 2;
@@ -133,7 +142,7 @@ int main2(int argc, char** argv) {
         size_t flags = static_cast<size_t>(argc - 1) - a.size();
         std::vector<char*> args;
         for (size_t k = i + 2 + flags; k < static_cast<size_t>(argc); ++k) args.push_back(argv[k]);
-        return run(*m, unshare_ns, clone_ns, args);
+        return run(*m, unshare_ns, clone_ns, args, resave);
     } else if (cmd == "update" && a.size() == 3) {
         oci::Spec spec = oci::load_spec(a[2]);
         m->update(spec.linux && spec.linux->resources ? *spec.linux->resources : oci::Resources{});

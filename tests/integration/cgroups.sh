@@ -16,14 +16,22 @@ cg_prepare() {
     trap cg_cleanup EXIT
 }
 
-cg_cleanup() {
+# What a test may leave when it fails: its processes, the cgroups below $CGROOT, its systemd
+# unit's cgroup and the slices made for it.
+cg_remove_leftovers() {
     local p d
     for p in $PIDS_TO_KILL; do kill -9 "$p" 2>/dev/null || true; done
     sleep 0.1
-    for d in /sys/fs/cgroup/*"$CGROOT" /sys/fs/cgroup/unified"$CGROOT" /sys/fs/cgroup"$CGROOT"; do
+    for d in /sys/fs/cgroup/*"$CGROOT" /sys/fs/cgroup/unified"$CGROOT" /sys/fs/cgroup"$CGROOT" \
+             /sys/fs/cgroup/*/system.slice/"hull-$ID.scope" /sys/fs/cgroup/system.slice/"hull-$ID.scope"; do
         [ -d "$d" ] || continue
         find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
     done
+    [ -z "${SLICES_BEFORE+x}" ] || remove_new_slices
+}
+
+cg_cleanup() {
+    cg_remove_leftovers
     cleanup_test
 }
 
@@ -284,15 +292,89 @@ test_systemd_driver_names_the_bus_it_tried() {
     assert_contains "$(cat "$T/err")" "expects \"slice:prefix:name\""
 }
 
+# The live part of the systemd driver against tests/fake-systemd.cpp, which answers on a socket
+# of its own what systemd answers (DBUS_SYSTEM_BUS_ADDRESS points the driver there).
+start_fake_systemd() {
+    local dir
+    dir=$(dirname "$HULL")
+    FAKE=${FAKE_SYSTEMD:-$dir/fake-systemd}
+    if [ ! -x "$FAKE" ] && [ -f "$dir/Makefile" ]; then make -s -C "$dir" fake-systemd >/dev/null 2>&1 || true; fi
+    [ -x "$FAKE" ] || skip "no fake-systemd next to $HULL (make check or make fake-systemd builds it)"
+    "$FAKE" "$T/bus.sock" "$T/fake.log" &
+    PIDS_TO_KILL="$PIDS_TO_KILL $!"
+    for i in $(seq 50); do [ -S "$T/bus.sock" ] && break; sleep 0.02; done
+    export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/bus.sock
+}
+
+# The slices a test's units went into, removed afterwards when the test made them.
+note_slices() {
+    SLICES_BEFORE=$(ls -d /sys/fs/cgroup/*/system.slice /sys/fs/cgroup/system.slice 2>/dev/null || true)
+}
+remove_new_slices() {
+    local d
+    for d in /sys/fs/cgroup/*/system.slice /sys/fs/cgroup/system.slice; do
+        [ -d "$d" ] || continue
+        grep -qxF "$d" <<<"$SLICES_BEFORE" || rmdir "$d" 2>/dev/null || true
+    done
+}
+
+test_systemd_driver_against_a_stand_in_systemd() {
+    need_v1
+    [ "$(ps -p 1 -o comm=)" != systemd ] || skip "systemd is PID 1 here: use the real one"
+    note_slices
+    start_fake_systemd
+    local unit=hull-$ID.scope
+    cg_config s "system.slice:hull:$ID" '{"memory": {"limit": 33554432}, "pids": {"limit": 10}, "cpu": {"shares": 512}}' \
+        '.annotations = {"org.systemd.property.TimeoutStopSec": "uint64 5"}'
+    bg_sleep
+    "$DRIVER" --systemd create "$ID" "$T/s.json" "$BG" > "$T/s.state" || { remove_new_slices; fail "create"; }
+    grep -q '"inner":{"driver":"v1"' "$T/s.state" || fail "state without the unit's cgroup: $(cat "$T/s.state")"
+    # The process is in the unit's cgroup in every hierarchy; the fs side wrote what systemd
+    # would not (a v1 systemd sets few of these files itself).
+    assert_eq "$(grep -vc ":/system.slice/$unit\$" /proc/$BG/cgroup)" 0 "lines of /proc/$BG/cgroup outside the unit"
+    assert_file "/sys/fs/cgroup/memory/system.slice/$unit" memory.limit_in_bytes 33554432
+    assert_file "/sys/fs/cgroup/pids/system.slice/$unit" pids.max 10
+    assert_file "/sys/fs/cgroup/cpu/system.slice/$unit" cpu.shares 512
+    # What systemd was asked, decoded on its side.
+    local log
+    log=$(tr -d '\n\t ' < "$T/fake.log")
+    for want in 'STRING"'"$unit"'";STRING"replace";' 'STRING"Slice";VARIANT"s"{STRING"system.slice";}' \
+                'STRING"Delegate";VARIANT"b"{BOOLEANtrue;}' 'STRING"PIDs";VARIANT"au"{ARRAY"u"{UINT32'"$BG"';}' \
+                'STRING"MemoryLimit";VARIANT"t"{UINT6433554432;}' 'STRING"TasksMax";VARIANT"t"{UINT6410;}' \
+                'STRING"CPUShares";VARIANT"t"{UINT64512;}' 'STRING"DevicePolicy";VARIANT"s"{STRING"strict";}' \
+                'STRING"TimeoutStopUSec";VARIANT"t"{UINT645000000;}'; do
+        assert_contains "$log" "$want" "StartTransientUnit"
+    done
+    grep -q "CALL org.freedesktop.systemd1.Manager.Subscribe" "$T/fake.log" || fail "no Subscribe before waiting for the job"
+    cg_config s2 "system.slice:hull:$ID" '{"memory": {"limit": 67108864}}'
+    "$DRIVER" update "$T/s.state" "$T/s2.json"
+    assert_contains "$(tr -d '\n\t ' < "$T/fake.log")" 'STRING"MemoryLimit";VARIANT"t"{UINT6467108864;}' "SetUnitProperties"
+    assert_file "/sys/fs/cgroup/memory/system.slice/$unit" memory.limit_in_bytes 67108864
+    "$DRIVER" freeze "$T/s.state"
+    assert_eq "$("$DRIVER" frozen "$T/s.state")" true frozen
+    "$DRIVER" thaw "$T/s.state"
+    "$DRIVER" destroy "$T/s.state"
+    grep -q "CALL org.freedesktop.systemd1.Manager.StopUnit" "$T/fake.log" || fail "no StopUnit"
+    for i in $(seq 50); do kill -0 "$BG" 2>/dev/null || break; sleep 0.05; done
+    ! kill -0 "$BG" 2>/dev/null || fail "the unit's process survived StopUnit"
+    left=$(ls -d /sys/fs/cgroup/*/system.slice/"$unit" 2>/dev/null || true)
+    assert_eq "$left" "" "cgroups left after destroy"
+    # A second start of the same name works (a stopped unit is forgotten).
+    bg_sleep
+    "$DRIVER" --systemd create "$ID" "$T/s.json" "$BG" > "$T/s.state"
+    "$DRIVER" destroy "$T/s.state"
+    remove_new_slices
+}
+
 # ---------------------------------------------------------------- cgroup v2 (private mount namespace)
 
 # in_v2 FUNCTION: run FUNCTION in a new mount namespace with cgroup2 on /sys/fs/cgroup.
 in_v2() {
     unshare -m --propagation private bash -c "set -eEuo pipefail
         source '$TESTS_DIR/lib.sh'; source '$TESTS_DIR/integration/cgroups.sh'
-        T='$T'; DRIVER='$DRIVER'; CGROOT='$CGROOT'; PIDS_TO_KILL=''
+        T='$T'; ID='$ID'; DRIVER='$DRIVER'; CGROOT='$CGROOT'; PIDS_TO_KILL=''
         if [ \"\$(stat -fc %T /sys/fs/cgroup)\" != cgroup2fs ]; then mount -t cgroup2 none /sys/fs/cgroup; fi
-        trap 'for p in \$PIDS_TO_KILL; do kill -9 \$p 2>/dev/null || true; done; sleep 0.1; [ ! -d /sys/fs/cgroup$CGROOT ] || find /sys/fs/cgroup$CGROOT -depth -type d -exec rmdir {} \; 2>/dev/null || true' EXIT
+        trap cg_remove_leftovers EXIT
         $1"
 }
 
@@ -390,6 +472,34 @@ v2_missing_controller_is_an_error() {
     assert_contains "$(cat "$T/err")" "not supported on cgroup v2"
 }
 test_v2_missing_controller_is_an_error() { need_v2; in_v2 v2_missing_controller_is_an_error; }
+
+v2_systemd_driver() {
+    v2_has hugetlb || skip "no hugetlb controller in the cgroup v2 hierarchy"
+    note_slices
+    start_fake_systemd
+    local unit=hull-$ID.scope
+    cg_config s "system.slice:hull:$ID" '{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}],
+        "devices": [{"allow": true, "type": "b", "major": 7, "minor": 1, "access": "r"}]}'
+    bg_sleep
+    "$DRIVER" --systemd create "$ID" "$T/s.json" "$BG" > "$T/s.state" || { remove_new_slices; fail "create"; }
+    grep -q '"inner":{"driver":"v2"' "$T/s.state" || fail "state: $(cat "$T/s.state")"
+    assert_eq "$(grep '^0::' /proc/$BG/cgroup)" "0::/system.slice/$unit" "cgroup of the unit's process"
+    assert_file "/sys/fs/cgroup/system.slice/$unit" hugetlb.2MB.max 2097152
+    local log
+    log=$(tr -d '\n\t ' < "$T/fake.log")
+    assert_contains "$log" 'STRING"IOAccounting";VARIANT"b"{BOOLEANtrue;}' "v2 property names"
+    assert_contains "$log" 'STRING"DeviceAllow";VARIANT"a(ss)"{ARRAY"(ss)"{STRUCT"ss"{STRING"/dev/block/7:1";STRING"r";}' "DeviceAllow"
+    if [ -e /dev/loop0 ] && [ -e /dev/loop1 ]; then
+        out=$("$DRIVER" run "$T/s.state" -- sh -c 'head -c1 /dev/loop0 >/dev/null 2>&1; echo loop0=$?; head -c1 /dev/loop1 >/dev/null; echo loop1=$?')
+        assert_contains "$out" "loop0=1" "the unit's eBPF device filter"
+        assert_contains "$out" "loop1=0" "the unit's eBPF device filter"
+    fi
+    "$DRIVER" kill "$T/s.state" 9
+    "$DRIVER" destroy "$T/s.state"
+    [ ! -d "/sys/fs/cgroup/system.slice/$unit" ] || fail "the unit's cgroup is left"
+    remove_new_slices
+}
+test_v2_systemd_driver() { need_v2; [ "$(ps -p 1 -o comm=)" != systemd ] || skip "systemd is PID 1 here"; in_v2 v2_systemd_driver; }
 
 v2_resources_are_written() {
     local c missing=""
