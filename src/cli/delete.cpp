@@ -29,20 +29,10 @@ int cmd_delete(const GlobalOptions& g, const Args& argv) {
         return 0;
     }
     oci::State st = container_state(*dir);
-    if (st.status == "running" || st.status == "paused") {
-        if (!force) throw Error("cannot delete container " + id + " that is not stopped: " + st.status);
-    }
-    if (st.status != "stopped") {
-        kill_container(*dir, st, SIGKILL, true);
-        if (!wait_for_exit(st.pid, 10000)) throw Error("container " + id + " did not exit after SIGKILL");
-    }
-    oci::Spec config = oci::load_spec(dir->file("config.json"));
-    if (auto cg = load_cgroup(*dir)) {
-        cg->kill_all(SIGKILL);  // what is left of the container (exec'd processes, in a shared pid namespace)
-        cg->destroy();
-    }
-    dir->remove();
-    run_poststop_hooks(config, st);
+    // runtime.md: deleting a container that is not stopped MUST fail and change nothing.
+    if (st.status != "stopped" && !force)
+        throw Error("cannot delete container " + id + " that is not stopped: " + st.status);
+    destroy_container(*dir, oci::load_spec(dir->file("config.json")), st);
     return 0;
 }
 

@@ -22,7 +22,13 @@ int cmd_run(const GlobalOptions& g, const Args& argv) {
         c.commit();
         oci::State running = c.state();
         running.status = "running";
-        run_poststart_hooks(c.spec(), running);
+        try {
+            run_poststart_hooks(c.spec(), running);
+        } catch (const Error&) {
+            c.dir().lock();
+            destroy_container(c.dir(), c.spec(), running);
+            throw;
+        }
         if (p->has("detach")) return 0;
         int status = wait_forwarding_signals(c.pid(), c.pidfd(), c.terminal_master());
         c.dir().lock();

@@ -37,6 +37,18 @@ int clone_child(unsigned long flags, UniqueFd& pidfd, int cgroup_fd) {
     return static_cast<int>(pid);
 }
 
+void reset_signal_dispositions() {
+    // The kernel's struct sigaction: glibc's sigaction() refuses the signals it reserves.
+    struct KernelSigaction {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)();
+        uint64_t mask;
+    } dfl{SIG_DFL, 0, nullptr, 0};
+    for (int sig = 1; sig <= 64; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP) ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
+}
+
 int pidfd_open(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 bool pidfd_signal(int pidfd, int sig) { return ::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0; }

@@ -8,7 +8,10 @@ namespace hull {
 // pidfd; with cgroup_fd >= 0 the child starts in that cgroup (CLONE_INTO_CGROUP). Returns 0 in
 // the child, the pid in the parent.
 int clone_child(unsigned long flags, UniqueFd& pidfd, int cgroup_fd = -1);
-int pidfd_open(int pid);  // -1 with errno when pid is gone
+int pidfd_open(int pid);
+// Every signal back to its default action, glibc's internal ones (32, 33) included: what hull
+// was started with ignored must not reach a container or hook. Async-signal-safe.
+void reset_signal_dispositions();  // -1 with errno when pid is gone
 bool pidfd_signal(int pidfd, int sig);
 
 // Wait (up to timeout_ms, -1 forever) for any pid (not only our children) to exit.

@@ -207,6 +207,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     st.rootfs = ctx.rootfs;
     st.created = now_rfc3339();
     st.annotations = c.spec_.annotations;
+    c.state_ = st;
     // While the init sets itself up on the other CPU: what does not depend on its outcome.
     auto start_time = process_start_time(c.pid_);
     if (!start_time) throw Error("container init exited during set-up");
@@ -237,6 +238,21 @@ CreatedContainer::~CreatedContainer() {
     } catch (const Error& e) {
         log::warn(e.what());
     }
+    // The lifecycle goes on at delete: poststop hooks run after a failed create too.
+    if (pid_ > 0) run_poststop_hooks(spec_, state_);
+}
+
+void destroy_container(ContainerDir& dir, const oci::Spec& spec, const oci::State& st) {
+    if (st.status != "stopped") {
+        kill_container(dir, st, SIGKILL, true);
+        if (!wait_for_exit(st.pid, 10000)) throw Error("container " + st.id + " did not exit after SIGKILL");
+    }
+    if (auto cg = load_cgroup(dir)) {
+        cg->kill_all(SIGKILL);  // what is left (exec'd processes, in a shared pid namespace)
+        cg->destroy();
+    }
+    dir.remove();
+    run_poststop_hooks(spec, st);
 }
 
 void CreatedContainer::start() { send_message(sync_.get(), SyncMsg::start); }
@@ -261,7 +277,12 @@ void start_container(const std::string& root, const std::string& id) {
     ::unlink(fifo_path.c_str());
     oci::Spec spec = oci::load_spec(dir.file("config.json"));
     st.status = "running";
-    run_poststart_hooks(spec, st);
+    try {
+        run_poststart_hooks(spec, st);
+    } catch (const Error&) {
+        destroy_container(dir, spec, st);  // a failing poststart stops and destroys it (spec 1.3.0)
+        throw;
+    }
 }
 
 void run_poststart_hooks(const oci::Spec& spec, const oci::State& running) {

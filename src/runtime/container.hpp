@@ -84,6 +84,9 @@ private:
     bool committed_ = false;
 };
 
+// Kill what is left of the container, remove its cgroup and state, run the poststop hooks.
+void destroy_container(ContainerDir& dir, const oci::Spec& spec, const oci::State& st);
+
 // poststart hooks (a failure fails the operation, spec 1.3.0) and poststop hooks (warnings).
 void run_poststart_hooks(const oci::Spec& spec, const oci::State& running);
 void run_poststop_hooks(const oci::Spec& spec, oci::State stopped);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "runtime/child_process.hpp"
 #include "runtime/container.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/process_setup.hpp"
@@ -103,6 +104,7 @@ std::string run_create_hooks(const InitContext& c) {
     const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;
 
     UniqueFd(c.state_lock_fd).reset();  // our copy: else the lock lives as long as the container
+    reset_signal_dispositions();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // hull gone during set-up: so are we
     ::prctl(PR_SET_DUMPABLE, 0);         // no /proc/<pid>/exe or ptrace of hull from inside
     if (c.wait_for_parent) expect_message(c.sync_fd, SyncMsg::parent_setup_done);

@@ -42,6 +42,7 @@ std::vector<OpenedNamespace> open_container_namespaces(int pid, const oci::Linux
 [[noreturn]] void exec_child(const ExecOptions& opts, const oci::Spec& spec, const std::vector<OpenedNamespace>& nss,
                              int sync_fd, int console_fd) {
     try {
+        reset_signal_dispositions();
         expect_message(sync_fd, SyncMsg::parent_setup_done);  // in the container's cgroup now
         static const oci::Linux no_linux;
         const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;

@@ -1,5 +1,7 @@
 #include "runtime/hooks.hpp"
 
+#include "runtime/child_process.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -131,10 +133,7 @@ void cloexec_from_3() {
 // async-signal-safe calls; argv and envp were built before the fork.
 [[noreturn]] void exec_child(int stdin_fd, int stderr_fd, int status_fd, const char* path, char* const argv[],
                              char* const envp[]) {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);  // EINVAL for KILL, STOP: fine
+    reset_signal_dispositions();
 
     if (::dup2(stdin_fd, STDIN_FILENO) < 0 || ::dup2(stderr_fd, STDERR_FILENO) < 0) child_fail(status_fd, stage_stdio);
     int fl = ::fcntl(STDOUT_FILENO, F_GETFD);  // stdout is inherited as it is, but never close-on-exec

@@ -296,7 +296,7 @@ test_runtime_lifecycle_failing_poststop_hook_warns_and_later_hooks_run() {
     chmod 755 "$T"
     make_config -f ".hooks = {\"poststop\": [{\"path\": \"/bin/false\"}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"touch $T/second.ran\"]}]}" true
     hull create --bundle "$BUNDLE" "$ID"
-    set +e; msg=$(hull delete "$ID" 2>&1); rc=$?; set -e
+    set +e; msg=$(hull delete --force "$ID" 2>&1); rc=$?; set -e
     assert_eq "$rc" 0 "delete with a failing poststop hook ($msg)"
     assert_contains "$msg" warning "delete's output"
     [ -e "$T/second.ran" ] || fail "the poststop hook after the failing one did not run"

@@ -78,7 +78,7 @@ test_hook_timeout_and_failing_poststart() {
 test_failing_poststop_only_warns() {
     make_config -f '.hooks = {"poststop": [{"path": "/bin/false"}]}' true
     hull create --bundle "$BUNDLE" "$ID"
-    msg=$(hull delete "$ID" 2>&1)
+    msg=$(hull delete --force "$ID" 2>&1)
     assert_contains "$msg" "warning"
     ! hull state "$ID" 2>/dev/null || fail "delete did not complete"
 }

@@ -73,7 +73,9 @@ test_delete_created_container_kills_it() {
     make_config sleep 100
     hull create --bundle "$BUNDLE" "$ID"
     pid=$(state_field "$ID" pid)
-    hull delete "$ID"
+    ! hull delete "$ID" 2>/dev/null || fail "delete of a created container without --force succeeded (runtime.md: not stopped)"
+    assert_eq "$(state_field "$ID" status)" created "status after the refused delete"
+    hull delete --force "$ID"
     for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
     [ ! -d "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status" || fail "created init $pid survived delete"
 }
