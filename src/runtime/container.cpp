@@ -19,6 +19,7 @@
 #include "runtime/child_process.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/lsm.hpp"
+#include "runtime/net_devices.hpp"
 #include "runtime/seccomp.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/terminal.hpp"
@@ -141,6 +142,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     check_lsm_support(*spec.process, spec.linux ? &*spec.linux : nullptr);
     static const oci::Linux no_linux;
     const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;  // valid until spec moves below
+    with_context(config_path, [&] { check_net_devices(lx); });
 
     InitContext ctx;
     ctx.id = opts.id;
@@ -181,7 +183,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     c.cgroup_ = make_cgroup(opts, c.spec_);
     int cgroup_fd = c.cgroup_ ? c.cgroup_->cgroup_fd_for_clone3() : -1;
-    ctx.wait_for_parent = ctx.plan.new_user || (c.cgroup_ && cgroup_fd < 0);
+    ctx.wait_for_parent = ctx.plan.new_user || (c.cgroup_ && cgroup_fd < 0) || (c.spec_.linux && !c.spec_.linux->netDevices.empty());
 
     auto [parent_end, child_end] = sync_socketpair();
     ctx.sync_fd = child_end.get();
@@ -197,6 +199,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     if (ctx.plan.new_user) write_id_maps(c.pid_, *c.spec_.linux);
     if (c.cgroup_ && cgroup_fd < 0) c.cgroup_->add_process(c.pid_);
+    if (c.spec_.linux) move_net_devices(c.spec_.linux->netDevices, c.pid_);
     if (ctx.wait_for_parent) send_message(c.sync_.get(), SyncMsg::parent_setup_done);
     oci::State st;
     st.ociVersion = c.spec_.ociVersion;
