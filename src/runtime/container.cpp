@@ -258,7 +258,11 @@ void destroy_container(ContainerDir& dir, const oci::Spec& spec, const oci::Stat
     run_poststop_hooks(spec, st);
 }
 
-void CreatedContainer::start() { send_message(sync_.get(), SyncMsg::start); }
+void CreatedContainer::start() {
+    send_message(sync_.get(), SyncMsg::start);
+    if (std::optional<Message> m = try_receive_message(sync_.get()))
+        throw Error(m->type == SyncMsg::error ? m->payload : "unexpected message from container init");
+}
 
 void CreatedContainer::commit() {
     committed_ = true;
@@ -281,6 +285,13 @@ void start_container(const std::string& root, const std::string& id) {
     oci::Spec spec = oci::load_spec(dir.file("config.json"));
     st.status = "running";
     try {
+        // The init holds the only reader: POLLERR on our end means it has exec'd (close on exec)
+        // or died — in a startContainer hook, or in execve itself.
+        pollfd p{fifo.get(), 0, 0};
+        while (::poll(&p, 1, -1) < 0 && errno == EINTR) {}
+        if (!process_start_time(st.pid))
+            throw Error("the container's init exited before its program ran (a startContainer hook or execve failed; "
+                        "its stderr says why)");
         run_poststart_hooks(spec, st);
     } catch (const Error&) {
         destroy_container(dir, spec, st);  // a failing poststart stops and destroys it (spec 1.3.0)

@@ -68,7 +68,9 @@ public:
     const oci::Spec& spec() const { return spec_; }
     const oci::State& state() const { return state_; }
     ContainerDir& dir() { return dir_; }
-    void start();   // StartGate::socket only
+    // StartGate::socket only: release the init; returns once it has exec'd (its socket closes on
+    // exec), throws when it failed first (a startContainer hook, execve).
+    void start();
     void commit();  // keep the container
 
 private:
