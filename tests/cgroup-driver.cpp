@@ -10,6 +10,8 @@
 //   cgroup-driver update STATE CONFIG.JSON      (linux.resources of that config)
 //   cgroup-driver freeze|thaw|frozen|pids|stats|path|driver|destroy STATE
 //   cgroup-driver kill STATE SIGNUM
+//   cgroup-driver add-to STATE PID SUB           (exec --cgroup)
+//   cgroup-driver oom STATE                      (OOM kills so far, or "none")
 // STATE is a file holding what `create` printed. Errors: "cgroup-driver: <message>", exit 1.
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -162,6 +164,11 @@ int main2(int argc, char** argv) {
         std::printf("%s\n", cgroups::driver_name(m->driver()));
     } else if (cmd == "destroy") {
         m->destroy();
+    } else if (cmd == "add-to" && a.size() == 4) {
+        m->add_process_to(std::stoi(a[2]), a[3]);
+    } else if (cmd == "oom") {
+        auto n = m->oom_kill_count();
+        std::printf("%s\n", n ? std::to_string(*n).c_str() : "none");
     } else if (cmd == "kill" && a.size() == 3) {
         m->kill_all(std::stoi(a[2]));
     } else {

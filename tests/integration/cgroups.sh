@@ -128,6 +128,18 @@ test_v1_process_joins_every_hierarchy() {
     n=$(grep -c ":$CGROOT/j\$" <<<"$out")
     # Every line of /proc/self/cgroup (v1 hierarchies, and the v2 one on a hybrid host).
     assert_eq "$n" "$(grep -c . /proc/self/cgroup)" "hierarchies the process is in"
+    # exec --cgroup: a sub-cgroup where it exists (memory here), the container's cgroup elsewhere.
+    mkdir "/sys/fs/cgroup/memory$CGROOT/j/sub"
+    bg_sleep
+    "$DRIVER" add-to "$T/j.state" "$BG" /sub
+    grep -qx "[0-9]*:memory:$CGROOT/j/sub" /proc/$BG/cgroup || fail "not in the memory sub-cgroup: $(cat /proc/$BG/cgroup)"
+    grep -qx "[0-9]*:pids:$CGROOT/j" /proc/$BG/cgroup || fail "not in the container's pids cgroup: $(cat /proc/$BG/cgroup)"
+    ! "$DRIVER" add-to "$T/j.state" "$BG" nosuch 2>"$T/err" || fail "a missing sub-cgroup was accepted"
+    assert_contains "$(cat "$T/err")" 'sub-cgroup "nosuch" of the container does not exist in any hierarchy'
+    ! "$DRIVER" add-to "$T/j.state" "$BG" ../../x 2>"$T/err" || fail "a sub-cgroup with .. was accepted"
+    assert_contains "$(cat "$T/err")" "is not allowed"
+    kill -9 "$BG"
+    assert_eq "$("$DRIVER" oom "$T/j.state")" 0 "OOM kills"
     "$DRIVER" destroy "$T/j.state"
 }
 
@@ -141,6 +153,7 @@ test_v1_memory_limit_is_enforced() {
     local m=/sys/fs/cgroup/memory$CGROOT/m
     kills=$(awk '$1 == "oom_kill" {print $2}' "$m/memory.oom_control")
     [ "${kills:-0}" -ge 1 ] || fail "memory.oom_control counts no OOM kill: $(cat "$m/memory.oom_control")"
+    assert_eq "$("$DRIVER" oom "$T/m.state")" "$kills" "oom_kill_count"
     # Within the limit the same thing works.
     out=$("$DRIVER" run "$T/m.state" -- sh -c 'head -c 1M /dev/zero | tail >/dev/null; echo "tail=$?"')
     assert_contains "$out" "tail=0" "tail within the memory limit"
@@ -401,6 +414,15 @@ v2_clone_into_cgroup_devices_cgroupns() {
     assert_contains "$out" "loop1=0" "a device the eBPF filter allows"
     assert_contains "$out" "null=0" "a default device"
     assert_contains "$out" "mknod=0" "mknod (c *:* m)"
+    mkdir "/sys/fs/cgroup$CGROOT/v/sub"
+    bg_sleep
+    "$DRIVER" add-to "$T/v.state" "$BG" sub
+    assert_eq "$(grep '^0::' /proc/$BG/cgroup)" "0::$CGROOT/v/sub" "exec --cgroup sub"
+    ! "$DRIVER" add-to "$T/v.state" "$BG" other 2>"$T/err" || fail "a missing sub-cgroup was accepted"
+    assert_contains "$(cat "$T/err")" "sub-cgroup \"other\" of the container does not exist (/sys/fs/cgroup$CGROOT/v/other)"
+    kill -9 "$BG"
+    for i in $(seq 50); do grep -qx "populated 0" "/sys/fs/cgroup$CGROOT/v/sub/cgroup.events" && break; sleep 0.05; done
+    assert_eq "$("$DRIVER" oom "$T/v.state")" none "OOM kills without a memory controller"
     # An update with device rules replaces the program (not adds one: the old one would still deny).
     cg_config v2 "$CGROOT/v" '{"devices": [{"allow": true, "type": "b", "major": 7, "minor": 0, "access": "r"}]}'
     "$DRIVER" update "$T/v.state" "$T/v2.json"

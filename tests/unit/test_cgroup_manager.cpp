@@ -122,3 +122,12 @@ TEST_CASE("pids of a cgroup tree; removal deepest first", "[cgroups][files]") {
     CHECK_FALSE(path_exists(top));
     remove_cgroup_dir(top);  // gone already: fine
 }
+
+TEST_CASE("sub-cgroups of exec --cgroup stay below the container's", "[cgroups][manager]") {
+    CHECK(sub_cgroup_path("sub") == "sub");
+    CHECK(sub_cgroup_path("/a/b/") == "a/b");
+    CHECK(sub_cgroup_path("a//./b") == "a/b");
+    CHECK_THROWS_WITH(sub_cgroup_path("../x"), "sub-cgroup \"../x\": \"..\" is not allowed");
+    CHECK_THROWS_WITH(sub_cgroup_path("a/../../x"), Catch::Contains("is not allowed"));
+    CHECK_THROWS_WITH(sub_cgroup_path("/"), "sub-cgroup \"/\" names no cgroup");
+}

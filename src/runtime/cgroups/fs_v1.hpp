@@ -33,12 +33,14 @@ public:
     Driver driver() const override { return Driver::v1; }
     void create() override;
     void add_process(int pid) override;
+    void add_process_to(int pid, const std::string& sub) override;
     void update(const oci::Resources& r) override;
     void freeze() override;
     void thaw() override;
     bool frozen() override;
     std::vector<int> pids() override;
     Stats stats() override;
+    std::optional<uint64_t> oom_kill_count() override;
     void kill_all(int sig) override;
     void destroy() override;
     std::string save() const override;

@@ -44,6 +44,7 @@ public:
     Driver driver() const override { return Driver::v2; }
     void create() override;
     void add_process(int pid) override;
+    void add_process_to(int pid, const std::string& sub) override;
     int cgroup_fd_for_clone3() override;
     void update(const oci::Resources& r) override;
     void freeze() override;
@@ -51,6 +52,7 @@ public:
     bool frozen() override;
     std::vector<int> pids() override;
     Stats stats() override;
+    std::optional<uint64_t> oom_kill_count() override;
     void kill_all(int sig) override;
     void destroy() override;
     std::string save() const override;

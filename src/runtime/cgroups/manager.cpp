@@ -75,6 +75,21 @@ const char* driver_name(Driver d) {
 
 Manager::~Manager() = default;
 
+std::string sub_cgroup_path(const std::string& sub) {
+    std::string s = sub;
+    while (!s.empty() && s[0] == '/') s.erase(0, 1);
+    for (size_t pos = 0; pos <= s.size();) {
+        size_t n = s.find('/', pos);
+        std::string part = s.substr(pos, n == std::string::npos ? std::string::npos : n - pos);
+        if (part == "..") throw Error("sub-cgroup \"" + sub + "\": \"..\" is not allowed");
+        if (n == std::string::npos) break;
+        pos = n + 1;
+    }
+    std::string clean = clean_path(s);
+    if (clean.empty()) throw Error("sub-cgroup \"" + sub + "\" names no cgroup");
+    return clean;
+}
+
 std::unique_ptr<Manager> make_manager(const CgroupConfig& config) {
     std::optional<oci::Resources> res;
     if (config.resources) res = *config.resources;

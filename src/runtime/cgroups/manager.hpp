@@ -11,6 +11,7 @@
 // the init runs container code -> save() into the state directory. Later operations reopen the
 // same cgroup with load_manager(saved).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ public:
     virtual void create() = 0;
     // Move pid into the cgroup(s); before the process runs container code.
     virtual void add_process(int pid) = 0;
+    // exec --cgroup: move pid into an existing cgroup below the container's ("sub" or
+    // "a/b"; no ".."). v1: into that sub-cgroup in each hierarchy that has it, the container's
+    // cgroup in the others; an error when no hierarchy has it.
+    virtual void add_process_to(int pid, const std::string& sub) = 0;
     // v2: an O_PATH|O_DIRECTORY descriptor of the cgroup for clone3's CLONE_INTO_CGROUP, owned by
     // the manager; -1 when the process must be added with add_process instead.
     virtual int cgroup_fd_for_clone3() { return -1; }
@@ -57,6 +62,9 @@ public:
     // Every process in the cgroup and the cgroups below it.
     virtual std::vector<int> pids() = 0;
     virtual Stats stats() = 0;
+    // OOM kills in the cgroup so far (v2 memory.events oom_kill, v1 memory.oom_control
+    // oom_kill); nullopt without a memory controller. Poll it for `events` {"type":"oom"}.
+    virtual std::optional<uint64_t> oom_kill_count() = 0;
     // SIGKILL on v2 (and on hybrid hosts) through cgroup.kill; otherwise freeze, signal each
     // process, thaw, as runc does.
     virtual void kill_all(int sig) = 0;
@@ -80,5 +88,8 @@ protected:
 std::unique_ptr<Manager> make_manager(const CgroupConfig& config);
 // Reopen a cgroup from save()'s text.
 std::unique_ptr<Manager> load_manager(const std::string& saved);
+
+// A sub-cgroup name for add_process_to: "a/b" (leading '/' dropped); throws on "..", empty.
+std::string sub_cgroup_path(const std::string& sub);
 
 }  // namespace hull::cgroups

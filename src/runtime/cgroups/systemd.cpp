@@ -129,6 +129,8 @@ void SystemdManager::thaw() { inner().thaw(); }
 bool SystemdManager::frozen() { return inner().frozen(); }
 std::vector<int> SystemdManager::pids() { return inner().pids(); }
 Stats SystemdManager::stats() { return inner().stats(); }
+std::optional<uint64_t> SystemdManager::oom_kill_count() { return inner().oom_kill_count(); }
+void SystemdManager::add_process_to(int pid, const std::string& sub) { inner().add_process_to(pid, sub); }
 void SystemdManager::kill_all(int sig) { inner().kill_all(sig); }
 
 void SystemdManager::destroy() {

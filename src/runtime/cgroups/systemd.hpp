@@ -40,12 +40,14 @@ public:
     // The first call starts the unit with PIDs=[pid] and waits for it, then writes the
     // resources to its cgroup; later calls add the process to that cgroup.
     void add_process(int pid) override;
+    void add_process_to(int pid, const std::string& sub) override;
     void update(const oci::Resources& r) override;
     void freeze() override;
     void thaw() override;
     bool frozen() override;
     std::vector<int> pids() override;
     Stats stats() override;
+    std::optional<uint64_t> oom_kill_count() override;
     void kill_all(int sig) override;
     void destroy() override;
     std::string save() const override;

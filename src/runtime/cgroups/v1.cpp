@@ -11,6 +11,7 @@
 #include "runtime/cgroups/fs_v1.hpp"
 #include "runtime/cgroups/fs_v2.hpp"
 #include "runtime/cgroups/resources_v1.hpp"
+#include "runtime/cgroups/stats_parse.hpp"
 #include "runtime/cgroups/stats_read.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -208,6 +209,37 @@ void V1Manager::add_process(int pid) {
     if (unified_)
         with_context("add process " + p + " to cgroup " + unified_dir(),
                      [&] { write_cgroup_file(unified_dir(), "cgroup.procs", p); });
+}
+
+void V1Manager::add_process_to(int pid, const std::string& sub) {
+    std::string rel = sub_cgroup_path(sub), p = std::to_string(pid);
+    std::vector<std::string> targets;
+    bool found = false;
+    for (auto& d : dirs_) {
+        std::string s = d.dir + "/" + rel;
+        bool here = path_exists(s);
+        found = found || here;
+        targets.push_back(here ? s : d.dir);
+    }
+    if (unified_) {
+        std::string s = unified_dir() + "/" + rel;
+        bool here = path_exists(s);
+        found = found || here;
+        targets.push_back(here ? s : unified_dir());
+    }
+    if (!found) throw Error("sub-cgroup \"" + sub + "\" of the container does not exist in any hierarchy (" + path() + "/" + rel + ")");
+    for (auto& t : targets)
+        with_context("add process " + p + " to cgroup " + t, [&] { write_cgroup_file(t, "cgroup.procs", p); });
+}
+
+std::optional<uint64_t> V1Manager::oom_kill_count() {
+    auto d = find("memory");
+    if (!d) return std::nullopt;
+    auto t = read_cgroup_file_if_exists(d->dir, "memory.oom_control");
+    if (!t) return std::nullopt;
+    auto m = parse_flat_keyed(*t);
+    auto it = m.find("oom_kill");
+    return it == m.end() ? 0 : it->second;
 }
 
 void V1Manager::update(const oci::Resources& r) {

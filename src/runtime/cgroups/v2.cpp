@@ -250,6 +250,21 @@ void V2Manager::add_process(int pid) {
                  [&] { write_cgroup_file(dir_, "cgroup.procs", std::to_string(pid)); });
 }
 
+void V2Manager::add_process_to(int pid, const std::string& sub) {
+    std::string dir = dir_ + "/" + sub_cgroup_path(sub);
+    if (!path_exists(dir)) throw Error("sub-cgroup \"" + sub + "\" of the container does not exist (" + dir + ")");
+    with_context("add process " + std::to_string(pid) + " to cgroup " + dir,
+                 [&] { write_cgroup_file(dir, "cgroup.procs", std::to_string(pid)); });
+}
+
+std::optional<uint64_t> V2Manager::oom_kill_count() {
+    auto t = read_cgroup_file_if_exists(dir_, "memory.events");
+    if (!t) return std::nullopt;
+    auto m = parse_flat_keyed(*t);
+    auto it = m.find("oom_kill");
+    return it == m.end() ? 0 : it->second;
+}
+
 int V2Manager::cgroup_fd_for_clone3() {
     if (!fd_) {
         fd_.reset(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
