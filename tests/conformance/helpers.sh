@@ -17,8 +17,9 @@ runc_cmd() { runc --root "$T/runc" "$@"; }
 expect_create_error() {
     make_config -f "$1" true
     set +e
-    ERR=$(hull create --bundle "$BUNDLE" "$ID" 2>&1 </dev/null)
+    hull create --bundle "$BUNDLE" "$ID" >"$T/create.out" 2>&1 </dev/null
     local rc=$?
+    ERR=$(cat "$T/create.out")
     set -e
     if [ "$rc" -eq 0 ]; then
         hull delete --force "$ID" >/dev/null 2>&1 || true

@@ -232,7 +232,7 @@ test_runtime_delete_removes_what_create_made_and_nothing_else() {
     mkdir -p "$T/src"; echo keep > "$T/src/file"
     touch "$T/netns"
     unshare --net="$T/netns" true
-    trap 'umount "$T/netns" 2>/dev/null; cleanup_test' EXIT
+    trap 'umount "$T/netns" 2>/dev/null || true; cleanup_test' EXIT
     make_config -f ".linux.cgroupsPath = \"/hull-conf-$ID\" | .mounts += [{\"destination\": \"/src\", \"type\": \"bind\", \"source\": \"$T/src\", \"options\": [\"rbind\"]}] | .linux.namespaces |= map(if .type == \"network\" then .path = \"$T/netns\" else . end)" sh -c 'echo x > /src/new; sleep 100'
     hull create --bundle "$BUNDLE" "$ID"
     hull start "$ID"
