@@ -168,7 +168,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     ctx.spec = &c.spec_;
     ctx.state_lock_fd = c.dir_.lock_fd();
 
-    UniqueFd fifo;
+    UniqueFd fifo, state_dir;
     if (gate == StartGate::fifo) {
         std::string fifo_path = c.dir_.file(kExecFifo);
         if (::mkfifo(fifo_path.c_str(), 0600) < 0) throw_errno("mkfifo " + fifo_path);
@@ -176,6 +176,9 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
         fifo.reset(::open(fifo_path.c_str(), O_RDWR | O_CLOEXEC));
         if (!fifo) throw_errno("open " + fifo_path);
         ctx.fifo_fd = fifo.get();
+        state_dir.reset(::open(c.dir_.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!state_dir) throw_errno("open " + c.dir_.path());
+        ctx.state_dir_fd = state_dir.get();
     }
     // A pid namespace given by path is entered by our children once we have joined it.
     for (auto& ns : ctx.joins)
@@ -194,6 +197,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     }
     child_end.reset();
     fifo.reset();
+    state_dir.reset();
     console.reset();
     c.sync_ = std::move(parent_end);
 
@@ -289,9 +293,8 @@ void start_container(const std::string& root, const std::string& id) {
         // or died — in a startContainer hook, or in execve itself.
         pollfd p{fifo.get(), 0, 0};
         while (::poll(&p, 1, -1) < 0 && errno == EINTR) {}
-        if (!process_start_time(st.pid))
-            throw Error("the container's init exited before its program ran (a startContainer hook or execve failed; "
-                        "its stderr says why)");
+        std::string failure = dir.file(kStartError);
+        if (path_exists(failure)) throw Error(read_file(failure));
         run_poststart_hooks(spec, st);
     } catch (const Error&) {
         destroy_container(dir, spec, st);  // a failing poststart stops and destroys it (spec 1.3.0)

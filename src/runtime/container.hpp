@@ -39,6 +39,7 @@ struct InitContext {
     std::vector<OpenedNamespace> joins;
     int sync_fd = -1;
     int fifo_fd = -1;     // StartGate::fifo
+    int state_dir_fd = -1;  // StartGate::fifo: where a failure after start is written (kStartError)
     int console_fd = -1;  // connected --console-socket when process.terminal
     bool no_pivot = false;
     bool no_new_keyring = false;

@@ -130,8 +130,21 @@ std::string run_create_hooks(const InitContext& c) {
     ::prctl(PR_SET_PDEATHSIG, 0);  // from now on the container outlives `hull create`
     send_message(c.sync_fd, SyncMsg::ready);
     wait_for_start(c);
-    if (spec.hooks) run_hooks(spec.hooks->startContainer, "startContainer", created_state);
-    exec_prepared(prepared, proc, lx, pctx);
+    try {
+        if (spec.hooks) run_hooks(spec.hooks->startContainer, "startContainer", created_state);
+        exec_prepared(prepared, proc, lx, pctx);
+    } catch (const std::exception& e) {
+        // `hull start` is waiting for us to exec: leave it the reason in the state directory.
+        if (c.state_dir_fd >= 0) {
+            UniqueFd f(::openat(c.state_dir_fd, kStartError, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+            if (f) {
+                std::string msg = e.what();
+                ssize_t r = ::write(f.get(), msg.data(), msg.size());
+                (void)r;
+            }
+        }
+        throw;
+    }
 }
 
 }  // namespace

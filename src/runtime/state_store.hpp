@@ -54,5 +54,7 @@ std::optional<unsigned long long> process_start_time(int pid);
 
 // The name of the exec fifo that keeps a created container waiting for `start`.
 inline const char* kExecFifo = "exec.fifo";
+// What the init writes there when it fails between `start` and execve.
+inline const char* kStartError = "start.error";
 
 }  // namespace hull
