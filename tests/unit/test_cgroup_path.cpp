@@ -63,6 +63,12 @@ TEST_CASE("v1 hierarchies join mountinfo with our cgroup of each", "[cgroups][pa
     CHECK(v2->mountpoint == "/sys/fs/cgroup/unified");
     CHECK(v2->mount_root == "/");
     CHECK_FALSE(v2_mount("31 30 0:27 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"));
+    // A cgroup2 mounted over /sys/fs/cgroup later (a private namespace): the one on top.
+    std::string over = std::string(kMountinfo) + "40 22 0:33 /sub /sys/fs/cgroup rw - cgroup2 none rw\n" +
+                       "41 22 0:33 /top /sys/fs/cgroup rw - cgroup2 none rw\n";
+    CHECK(v2_mount(over)->mountpoint == "/sys/fs/cgroup/unified");
+    CHECK(v2_mount(over, "/sys/fs/cgroup")->mount_root == "/top");
+    CHECK_FALSE(v2_mount(kMountinfo, "/sys/fs/cgroup"));
 }
 
 TEST_CASE("clean_path never climbs above its start", "[cgroups][path]") {

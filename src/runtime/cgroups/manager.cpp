@@ -109,8 +109,8 @@ std::unique_ptr<Manager> make_manager(const CgroupConfig& config) {
     if (v2) {
         auto own = own_v2_cgroup(proc_cgroup);
         if (!own) throw Error("/proc/self/cgroup has no cgroup v2 line");
-        auto mount = v2_mount(mountinfo);
-        std::string root = mount && mount->mountpoint == kRoot ? mount->mount_root : "/";
+        auto mount = v2_mount(mountinfo, kRoot);
+        std::string root = mount ? mount->mount_root : "/";
         // Below the parent of our own cgroup: ours has processes (us), so it cannot have
         // controllers enabled for children.
         std::string base = parent_path(relative_to_mount(*own, root));

@@ -122,10 +122,14 @@ std::vector<Hierarchy> v1_hierarchies(std::string_view proc_cgroup, std::string_
     return out;
 }
 
-std::optional<V2Mount> v2_mount(std::string_view mountinfo) {
-    for (auto& m : parse_mountinfo(mountinfo))
-        if (m.fstype == "cgroup2") return V2Mount{m.point, m.root};
-    return std::nullopt;
+std::optional<V2Mount> v2_mount(std::string_view mountinfo, const std::string& at) {
+    std::optional<V2Mount> found;
+    for (auto& m : parse_mountinfo(mountinfo)) {
+        if (m.fstype != "cgroup2" || (!at.empty() && m.point != at)) continue;
+        found = V2Mount{m.point, m.root};
+        if (at.empty()) break;
+    }
+    return found;
 }
 
 std::string clean_path(std::string_view path) {

@@ -29,12 +29,13 @@ struct Hierarchy {
 };
 // The v1 hierarchies of /proc/self/mountinfo (first mount of each), joined with /proc/self/cgroup.
 std::vector<Hierarchy> v1_hierarchies(std::string_view proc_cgroup, std::string_view mountinfo);
-// The first cgroup2 mount of mountinfo.
+// The first cgroup2 mount of mountinfo; with `at`, the last one on that mountpoint (the one
+// on top, when a cgroup2 was mounted over an older mount).
 struct V2Mount {
     std::string mountpoint;  // /sys/fs/cgroup, /sys/fs/cgroup/unified on a hybrid host
     std::string mount_root;  // the hierarchy path mounted there ("/" unless bound)
 };
-std::optional<V2Mount> v2_mount(std::string_view mountinfo);
+std::optional<V2Mount> v2_mount(std::string_view mountinfo, const std::string& at = "");
 
 // runc's CleanPath: "a/../../b" -> "b", "/a//b/" -> "/a/b"; never climbs above its start.
 std::string clean_path(std::string_view path);
