@@ -17,6 +17,25 @@ namespace {
 
 using json::JsonNode;
 
+// MAJOR.MINOR.PATCH with an optional -prerelease and +build (SemVer 2.0).
+bool is_semver(const std::string& v) {
+    size_t i = 0;
+    for (int part = 0; part < 3; ++part) {
+        size_t start = i;
+        while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+        if (i == start) return false;
+        if (part < 2) {
+            if (i >= v.size() || v[i] != '.') return false;
+            ++i;
+        }
+    }
+    if (i == v.size()) return true;
+    if (v[i] != '-' && v[i] != '+') return false;
+    for (size_t j = i + 1; j < v.size(); ++j)
+        if (!std::isalnum(static_cast<unsigned char>(v[j])) && v[j] != '.' && v[j] != '-' && v[j] != '+') return false;
+    return i + 1 < v.size();
+}
+
 struct SpecRules : codec::NoRules {
     using NoRules::check;
 
@@ -36,7 +55,31 @@ struct SpecRules : codec::NoRules {
                 n.fail("missing required field " + json::quote(key) + " for device type " + json::quote(d.type));
     }
 
+    static void check(const JsonNode& n, const Spec& s) {
+        if (!is_semver(s.ociVersion)) n.find("ociVersion")->fail_expected("a SemVer 2.0 version");
+        for (auto& [key, value] : s.annotations)
+            if (key.empty()) n.find("annotations")->fail("an annotation key must not be empty");
+    }
+
+    static void check(const JsonNode& n, const Mount& m) {
+        if (m.uidMappings.empty() != m.gidMappings.empty())
+            n.fail("uidMappings and gidMappings must be given together");
+    }
+
+    static void check(const JsonNode& n, const WeightDevice& w) {
+        if (!w.weight && !w.leafWeight) n.fail("a weightDevice needs weight or leafWeight");
+    }
+
+    static void check(const JsonNode& n, const Seccomp& s) {
+        if (s.listenerMetadata && !s.listenerPath) n.find("listenerMetadata")->fail("needs listenerPath");
+    }
+
     static void check(const JsonNode& n, const Linux& l) {
+        for (const char* key : {"maskedPaths", "readonlyPaths"}) {
+            const auto& paths = std::string_view(key) == "maskedPaths" ? l.maskedPaths : l.readonlyPaths;
+            for (size_t i = 0; i < paths.size(); ++i)
+                if (paths[i].empty() || paths[i][0] != '/') n.find(key)->item(i).fail_expected("an absolute path");
+        }
         std::set<std::string_view> seen;
         for (size_t i = 0; i < l.namespaces.size(); ++i) {
             const std::string& type = l.namespaces[i].type;

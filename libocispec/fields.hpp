@@ -106,8 +106,8 @@ void fields(V& v, S& x) {
 
 template <class V, Of<User> S>
 void fields(V& v, S& x) {
-    v("uid", x.uid);
-    v("gid", x.gid);
+    v("uid", x.uid, Required);  // config.md: REQUIRED on POSIX platforms
+    v("gid", x.gid, Required);
     v("umask", x.umask);
     v("additionalGids", x.additionalGids);
     v("username", x.username);
@@ -143,7 +143,7 @@ void fields(V& v, S& x) {
 template <class V, Of<IoPriority> S>
 void fields(V& v, S& x) {
     v("class", x.ioClass, Required, &IoPrioClass);
-    v("priority", x.priority);
+    v("priority", x.priority, Required);
 }
 
 template <class V, Of<ExecCPUAffinity> S>

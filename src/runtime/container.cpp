@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,6 +86,24 @@ void serve_init_until_ready(int sync, const oci::Spec& spec, const oci::State& c
     }
 }
 
+// Settings hull does not implement yet are refused before anything is made, never ignored.
+void check_unsupported(const oci::Spec& spec, const std::string& config_path) {
+    for (size_t i = 0; i < spec.mounts.size(); ++i) {
+        const oci::Mount& m = spec.mounts[i];
+        bool idmap = !m.uidMappings.empty();
+        for (auto& o : m.options) idmap = idmap || o == "idmap" || o == "ridmap";
+        if (idmap)
+            throw Error(config_path + ": .mounts[" + std::to_string(i) + "]: idmapped mounts (idmap, uidMappings) are not supported by hull yet");
+    }
+    if (spec.linux && spec.linux->intelRdt) {
+        struct statfs st;
+        constexpr long RDTGROUP_SUPER_MAGIC = 0x7655821;
+        bool mounted = ::statfs("/sys/fs/resctrl", &st) == 0 && st.f_type == RDTGROUP_SUPER_MAGIC;
+        throw Error(config_path + ": .linux.intelRdt: " +
+                    (mounted ? "Intel RDT is not supported by hull yet" : "resctrl is not mounted at /sys/fs/resctrl"));
+    }
+}
+
 // The container's cgroup, made before the init exists. Without root, a host that does not
 // delegate cgroups to the user gets a container without one (with a warning), as runc does.
 std::unique_ptr<cgroups::Manager> make_cgroup(const CreateOptions& opts, const oci::Spec& spec) {
@@ -140,6 +159,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     oci::Spec spec = oci::load_spec(config_path);
     if (!spec.process) throw Error(config_path + ": .process: missing required field");
     check_lsm_support(*spec.process, spec.linux ? &*spec.linux : nullptr);
+    check_unsupported(spec, config_path);
     static const oci::Linux no_linux;
     const oci::Linux& lx = spec.linux ? *spec.linux : no_linux;  // valid until spec moves below
     with_context(config_path, [&] { check_net_devices(lx); });

@@ -28,6 +28,8 @@ constexpr FlagOption kFlags[] = {
     {"strictatime", false, MS_STRICTATIME}, {"nostrictatime", true, MS_STRICTATIME},
     {"nosymfollow", false, MS_NOSYMFOLLOW}, {"symfollow", true, MS_NOSYMFOLLOW},
     {"silent", false, MS_SILENT},    {"loud", true, MS_SILENT},
+    {"iversion", false, MS_I_VERSION}, {"noiversion", true, MS_I_VERSION},
+    {"lazytime", false, MS_LAZYTIME}, {"nolazytime", true, MS_LAZYTIME},
 };
 
 struct PropagationOption {

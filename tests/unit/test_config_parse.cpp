@@ -211,7 +211,7 @@ TEST_CASE("every field of the model is read", "[config][parse]") {
     CHECK(r.cpu->burst == 0u);
     CHECK(r.cpu->idle == 1);
     CHECK(r.blockIO->weightDevice[0] == WeightDevice{8, 0, uint16_t{700}, uint16_t{65535}});
-    CHECK(r.blockIO->weightDevice[1] == WeightDevice{8, 16, {}, {}});
+    CHECK(r.blockIO->weightDevice[1] == WeightDevice{8, 16, {}, 10});
     CHECK(r.blockIO->throttleReadBpsDevice[0].rate == std::numeric_limits<uint64_t>::max());
     CHECK(r.hugepageLimits[1] == HugepageLimit{"1GB", 0});
     CHECK(r.network->classID == 1048577u);

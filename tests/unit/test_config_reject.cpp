@@ -175,7 +175,7 @@ TEST_CASE("a non-integer number for an integer field is rejected", "[config][rej
           "config.json: .process.rlimits[0].soft: expected an integer, got 1.5");
     CHECK(rejection(process_with(R"("user": {"uid": 1e3})")) ==
           "config.json: .process.user.uid: expected an integer, got 1e3");
-    CHECK(rejection(process_with(R"("user": {"gid": 0.0})")) ==
+    CHECK(rejection(process_with(R"("user": {"uid": 0, "gid": 0.0})")) ==
           "config.json: .process.user.gid: expected an integer, got 0.0");
 }
 
