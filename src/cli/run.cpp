@@ -31,9 +31,11 @@ int cmd_run(const GlobalOptions& g, const Args& argv) {
         }
         if (p->has("detach")) return 0;
         int status = wait_forwarding_signals(c.pid(), c.pidfd(), c.terminal_master());
+        // A container that `run` waited for is deleted when it exits, as runc does.
         c.dir().lock();
-        c.dir().remove();  // a container that `run` waited for is deleted when it exits, as runc does
-        run_poststop_hooks(c.spec(), running);
+        oci::State stopped = running;
+        stopped.status = "stopped";
+        destroy_container(c.dir(), c.spec(), stopped);
         return status;
     });
 }

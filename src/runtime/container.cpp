@@ -210,7 +210,14 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     auto [parent_end, child_end] = sync_socketpair();
     ctx.sync_fd = child_end.get();
-    c.pid_ = clone_child(ctx.plan.clone_flags, c.pidfd_, cgroup_fd);
+    unsigned long clone_flags = ctx.plan.clone_flags;
+    if (c.cgroup_ && cgroup_fd < 0 && (clone_flags & CLONE_NEWCGROUP)) {
+        // The cgroup namespace must be rooted at the container's cgroup, which the init joins
+        // only after the clone here: it unshares the namespace itself once it is in it.
+        clone_flags &= ~CLONE_NEWCGROUP;
+        ctx.unshare_cgroup_ns = true;
+    }
+    c.pid_ = clone_child(clone_flags, c.pidfd_, cgroup_fd);
     if (c.pid_ == 0) {
         parent_end.reset();
         container_init(ctx);

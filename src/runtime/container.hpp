@@ -45,7 +45,8 @@ struct InitContext {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     int state_lock_fd = -1;
-    bool wait_for_parent = false;  // hull writes id maps or joins us to the cgroup first  // the create's lock on the state directory: not the init's to hold
+    bool wait_for_parent = false;
+    bool unshare_cgroup_ns = false;  // create the cgroup namespace after joining the cgroup  // hull writes id maps or joins us to the cgroup first  // the create's lock on the state directory: not the init's to hold
 };
 
 // The child side: the set-up recipe, in order, then execve. Never returns.

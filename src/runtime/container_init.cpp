@@ -108,6 +108,7 @@ std::string run_create_hooks(const InitContext& c) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // hull gone during set-up: so are we
     ::prctl(PR_SET_DUMPABLE, 0);         // no /proc/<pid>/exe or ptrace of hull from inside
     if (c.wait_for_parent) expect_message(c.sync_fd, SyncMsg::parent_setup_done);
+    if (c.unshare_cgroup_ns && ::unshare(CLONE_NEWCGROUP) < 0) throw_errno("create cgroup namespace");
     if (c.plan.new_user) become_root_in_user_ns();
     join_namespaces(c);
     if (c.plan.new_time) create_time_namespace(lx);
