@@ -137,9 +137,19 @@ int cmd_update(const GlobalOptions& g, const Args& argv) {
         if (st.status == "stopped") throw Error("container not running");
         auto cg = load_cgroup(dir);
         if (!cg) throw Error("the container has no cgroup (rootless without cgroup delegation): nothing to update");
+        oci::Spec config = oci::load_spec(dir.file("config.json"));
+        const auto& saved = config.linux && config.linux->resources ? config.linux->resources->memory : std::nullopt;
+        bool check = (u.memory && u.memory->checkBeforeUpdate.value_or(false)) ||
+                     (saved && saved->checkBeforeUpdate.value_or(false));
+        if (check && u.memory && u.memory->limit && *u.memory->limit > 0) {
+            // memory.checkBeforeUpdate: a limit below what the container uses is refused, not applied.
+            uint64_t usage = cg->stats().memory.usage.usage;
+            if (usage > static_cast<uint64_t>(*u.memory->limit))
+                throw Error("memory limit " + std::to_string(*u.memory->limit) + " is below the current usage " +
+                            std::to_string(usage) + " (linux.resources.memory.checkBeforeUpdate)");
+        }
         cg->update(u);
         // Keep the new limits with the container, as runc does.
-        oci::Spec config = oci::load_spec(dir.file("config.json"));
         if (!config.linux) config.linux = oci::Linux{};
         if (!config.linux->resources) config.linux->resources = oci::Resources{};
         merge(*config.linux->resources, u);

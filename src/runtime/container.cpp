@@ -169,6 +169,7 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     ctx.bundle = opts.bundle;
     ctx.rootfs = resolve_rootfs(spec, opts.bundle);
     ctx.plan = with_context(config_path + ": .linux.namespaces", [&] { return plan_namespaces(lx.namespaces); });
+    with_context(config_path + ": .linux.sysctl", [&] { check_sysctls(lx.sysctl, ctx.plan); });
     if (ctx.plan.new_user && lx.uidMappings.empty())
         throw Error(config_path + ": .linux.uidMappings: a new user namespace needs uid mappings");
     ctx.joins = open_namespaces(ctx.plan);

@@ -64,6 +64,30 @@ NamespacePlan plan_namespaces(const std::vector<oci::Namespace>& namespaces) {
     return plan;
 }
 
+unsigned long sysctl_namespace(const std::string& key) {
+    auto starts = [&](const char* p) { return key.rfind(p, 0) == 0; };
+    if (key == "kernel.sem" || key == "kernel.msgmax" || key == "kernel.msgmnb" || key == "kernel.msgmni" ||
+        key == "kernel.shmall" || key == "kernel.shmmax" || key == "kernel.shmmni" || key == "kernel.shm_rmid_forced" ||
+        starts("fs.mqueue."))
+        return CLONE_NEWIPC;
+    if (key == "kernel.hostname" || key == "kernel.domainname") return CLONE_NEWUTS;
+    if (starts("net.")) return CLONE_NEWNET;
+    return 0;
+}
+
+void check_sysctls(const std::map<std::string, std::string>& sysctl, const NamespacePlan& plan) {
+    for (auto& [key, value] : sysctl) {
+        unsigned long ns = sysctl_namespace(key);
+        if (ns == 0) throw Error("sysctl \"" + key + "\" is not in a separate kernel namespace: it would change the host");
+        // Only a namespace created for the container is its own; a joined one may be the host's.
+        if (!(plan.clone_flags & ns)) {
+            for (auto& k : namespace_kinds())
+                if (k.flag == ns)
+                    throw Error("sysctl \"" + key + "\" needs the container's own " + k.type + " namespace");
+        }
+    }
+}
+
 std::string format_id_map(const std::vector<oci::IdMapping>& maps) {
     std::string out;
     for (auto& m : maps)

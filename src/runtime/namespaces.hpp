@@ -35,6 +35,13 @@ struct NamespacePlan {
 // What to create and join. Throws for combinations hull refuses (with the reason).
 NamespacePlan plan_namespaces(const std::vector<oci::Namespace>& namespaces);
 
+// The namespace a sysctl belongs to (runc's list): CLONE_NEWIPC for kernel.shm*, kernel.msg*,
+// kernel.sem and fs.mqueue.*, CLONE_NEWUTS for kernel.hostname/domainname, CLONE_NEWNET for net.*;
+// 0 for a sysctl that is not namespaced (it would change the host).
+unsigned long sysctl_namespace(const std::string& key);
+// Refuse a sysctl whose namespace the container does not have of its own.
+void check_sysctls(const std::map<std::string, std::string>& sysctl, const NamespacePlan& plan);
+
 // "0 1000 1\n1 100000 65536\n" as /proc/<pid>/uid_map wants it.
 std::string format_id_map(const std::vector<oci::IdMapping>& maps);
 

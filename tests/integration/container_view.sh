@@ -158,3 +158,18 @@ test_lsm_label_requested_but_not_available() {
     set -e
     assert_contains "$msg" "SELinux label \"system_u:system_r:container_t:s0\" requested, but SELinux is not enabled"
 }
+
+test_sysctl_outside_the_container_namespaces_is_refused() {
+    make_config -f '.linux.sysctl = {"vm.swappiness": "10"}' true
+    set +e
+    msg=$(hull create --bundle "$BUNDLE" "$ID" 2>&1 </dev/null); rc=$?
+    set -e
+    [ "$rc" -ne 0 ] || fail "a host-wide sysctl was accepted"
+    assert_contains "$msg" 'sysctl "vm.swappiness" is not in a separate kernel namespace'
+    make_config -f '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_forward": "1"}' true
+    set +e
+    msg=$(hull create --bundle "$BUNDLE" "$ID" 2>&1 </dev/null)
+    set -e
+    assert_contains "$msg" "needs the container's own network namespace"
+    [ -z "$(ls "$STATE_ROOT" 2>/dev/null)" ] || fail "state left behind"
+}

@@ -37,3 +37,23 @@ TEST_CASE("id maps are written one line per range", "[namespaces]") {
     std::vector<IdMapping> maps = {{0, 1000, 1}, {1, 100000, 65536}};
     CHECK(hull::format_id_map(maps) == "0 1000 1\n1 100000 65536\n");
 }
+
+TEST_CASE("sysctls map to the namespace that holds them", "[namespaces]") {
+    CHECK(hull::sysctl_namespace("net.ipv4.ip_forward") == CLONE_NEWNET);
+    CHECK(hull::sysctl_namespace("kernel.shmmax") == CLONE_NEWIPC);
+    CHECK(hull::sysctl_namespace("fs.mqueue.msg_max") == CLONE_NEWIPC);
+    CHECK(hull::sysctl_namespace("kernel.domainname") == CLONE_NEWUTS);
+    CHECK(hull::sysctl_namespace("vm.swappiness") == 0);
+    CHECK(hull::sysctl_namespace("kernel.pid_max") == 0);
+}
+
+TEST_CASE("a sysctl is refused unless the container has its namespace of its own", "[namespaces]") {
+    auto own_net = plan_namespaces({{"mount", {}}, {"network", {}}});
+    CHECK_NOTHROW(hull::check_sysctls({{"net.ipv4.ping_group_range", "0 0"}}, own_net));
+    CHECK_THROWS_WITH(hull::check_sysctls({{"kernel.shmmax", "1"}}, own_net),
+                      "sysctl \"kernel.shmmax\" needs the container's own ipc namespace");
+    CHECK_THROWS_WITH(hull::check_sysctls({{"vm.swappiness", "1"}}, own_net),
+                      "sysctl \"vm.swappiness\" is not in a separate kernel namespace: it would change the host");
+    auto joined_net = plan_namespaces({{"mount", {}}, {"network", std::string("/proc/1/ns/net")}});
+    CHECK_THROWS(hull::check_sysctls({{"net.ipv4.ip_forward", "1"}}, joined_net));
+}
