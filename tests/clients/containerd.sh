@@ -112,15 +112,16 @@ test_containerd_ps() {
 test_containerd_pause_resume() {
     containerd_setup
     c=ht-$TID
-    start_task "$c" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'
+    start_task "$c" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done'
     pid=$(task_pid "$c")
+    wait_until 5 test -s "/proc/$pid/root/tmp/count" || fail "the counter was never written"
     $CTR task pause "$c"
     assert_eq "$($CTR task ls | awk -v id="$c" '$1 == id { print $3 }')" PAUSED "status after pause"
     n1=$(cat "/proc/$pid/root/tmp/count"); sleep 0.4; n2=$(cat "/proc/$pid/root/tmp/count")
     assert_eq "$n2" "$n1" "the counter while paused"
     $CTR task resume "$c"
     assert_eq "$($CTR task ls | awk -v id="$c" '$1 == id { print $3 }')" RUNNING "status after resume"
-    wait_until 5 sh -c "[ \"\$(cat /proc/$pid/root/tmp/count)\" != $n1 ]" || fail "the counter did not move after resume"
+    wait_until 5 sh -c "[ \"\$(cat /proc/$pid/root/tmp/count)\" != \"$n1\" ]" || fail "the counter did not move after resume"
 }
 
 test_containerd_kill() {

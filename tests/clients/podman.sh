@@ -133,9 +133,10 @@ test_podman_kill_signal() {
 test_podman_pause_unpause() {
     podman_setup
     c=ht-$TID
-    prun -d --name "$c" "$BB_IMAGE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done' >/dev/null
+    prun -d --name "$c" "$BB_IMAGE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done' >/dev/null
     wait_until 10 podman_status_is "$c" running || fail "container is not running"
     pid=$(podman_pid "$c")
+    wait_until 5 test -s "/proc/$pid/root/tmp/count" || fail "the counter was never written"
     podman pause "$c" >/dev/null
     assert_eq "$(podman_field "$c" '{{.State.Status}}')" paused "status after pause"
     f=$(cgroup_file "$pid" freezer freezer.state cgroup.freeze)
@@ -144,7 +145,7 @@ test_podman_pause_unpause() {
     assert_eq "$n2" "$n1" "the counter while paused"
     podman unpause "$c" >/dev/null
     assert_eq "$(podman_field "$c" '{{.State.Status}}')" running "status after unpause"
-    wait_until 5 sh -c "[ \"\$(cat /proc/$pid/root/tmp/count)\" != $n1 ]" || fail "the counter did not move after unpause"
+    wait_until 5 sh -c "[ \"\$(cat /proc/$pid/root/tmp/count)\" != \"$n1\" ]" || fail "the counter did not move after unpause"
 }
 
 test_podman_top() {
