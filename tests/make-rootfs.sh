@@ -27,5 +27,5 @@ tty:x:5:
 user:x:1000:
 nogroup:x:65534:
 GR
-chown 1000:1000 "$dir/home/user"
+[ "$(id -u)" != 0 ] || chown 1000:1000 "$dir/home/user"
 touch "$dir/.complete"
