@@ -279,7 +279,13 @@ CreatedContainer::~CreatedContainer() {
 
 void destroy_container(ContainerDir& dir, const oci::Spec& spec, const oci::State& st) {
     if (st.status != "stopped") {
-        kill_container(dir, st, SIGKILL, true);
+        try {
+            kill_container(dir, st, SIGKILL, true);
+        } catch (const Error&) {
+            // The init exited after its status was read (a subreaper such as systemd reaps it at
+            // once): what is left in the cgroup is killed below.
+            if (::kill(st.pid, 0) == 0) throw;
+        }
         if (!wait_for_exit(st.pid, 10000)) throw Error("container " + st.id + " did not exit after SIGKILL");
     }
     if (auto cg = load_cgroup(dir)) {

@@ -266,6 +266,9 @@ std::optional<uint64_t> V2Manager::oom_kill_count() {
 }
 
 int V2Manager::cgroup_fd_for_clone3() {
+    // A clone into a cgroup whose pids.max is 0 fails (EAGAIN); moving a process in is not
+    // limited, so the init is moved in after the clone instead.
+    if (resources_ && resources_->pids && resources_->pids->limit == 0) return -1;
     if (!fd_) {
         fd_.reset(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!fd_) throw Error("open cgroup " + dir_, errno);
@@ -296,6 +299,8 @@ Stats V2Manager::stats() {
 }
 
 void V2Manager::kill_all(int sig) {
+    // Gone already (systemd removes a scope's cgroup once it is empty): nothing is left to kill.
+    if (::access(dir_.c_str(), F_OK) < 0 && errno == ENOENT) return;
     if (sig == SIGKILL && cgroup_file_exists(dir_, "cgroup.kill")) {
         write_cgroup_file(dir_, "cgroup.kill", "1");
         return;
