@@ -85,6 +85,9 @@ struct SpecRules : codec::NoRules {
             const std::string& type = l.namespaces[i].type;
             if (!seen.insert(type).second)
                 n.find("namespaces")->item(i).find("type")->fail("duplicate namespace type " + json::quote(type));
+            const auto& path = l.namespaces[i].path;
+            if (path && !path->empty() && (*path)[0] != '/')  // relative would resolve against the cwd
+                n.find("namespaces")->item(i).find("path")->fail_expected("an absolute path");
         }
     }
 };

@@ -197,6 +197,12 @@ TEST_CASE("a namespace type given twice is rejected", "[config][reject]") {
           "config.json: .linux.namespaces[2].type: duplicate namespace type \"pid\"");
 }
 
+TEST_CASE("a relative namespace path is rejected", "[config][reject]") {
+    CHECK(rejection(with_linux(R"({"namespaces": [{"type": "network", "path": "ns/net"}]})")) ==
+          "config.json: .linux.namespaces[0].path: expected an absolute path, got \"ns/net\"");
+    CHECK(rejection(with_linux(R"({"namespaces": [{"type": "network", "path": ""}]})")).empty());
+}
+
 TEST_CASE("a hook timeout must be positive", "[config][reject]") {
     CHECK(rejection(R"({"ociVersion": "1.3.0", "hooks": {"prestart": [{"path": "/bin/true", "timeout": 0}]}})") ==
           "config.json: .hooks.prestart[0].timeout: expected a positive integer, got 0");
