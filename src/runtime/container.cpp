@@ -32,14 +32,6 @@ namespace hull {
 
 namespace {
 
-void write_id_maps(int pid, const oci::Linux& lx) {
-    std::string dir = "/proc/" + std::to_string(pid);
-    if (!lx.uidMappings.empty())
-        with_context("write uid_map", [&] { write_file(dir + "/uid_map", format_id_map(lx.uidMappings)); });
-    if (!lx.gidMappings.empty())
-        with_context("write gid_map", [&] { write_file(dir + "/gid_map", format_id_map(lx.gidMappings)); });
-}
-
 std::string resolve_rootfs(const oci::Spec& spec, const std::string& bundle) {
     if (!spec.root) throw Error("config.json has no root");
     std::string rootfs = spec.root->path[0] == '/' ? spec.root->path : path_join(bundle, spec.root->path);
@@ -229,7 +221,11 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
     console.reset();
     c.sync_ = std::move(parent_end);
 
-    if (ctx.plan.new_user) write_id_maps(c.pid_, *c.spec_.linux);
+    if (ctx.plan.new_user) {
+        const oci::Linux& l = *c.spec_.linux;
+        write_id_maps(c.pid_, plan_id_maps(l.uidMappings, l.gidMappings, c.pid_, ::geteuid(), ::getegid()),
+                      l.uidMappings, l.gidMappings);
+    }
     if (c.cgroup_ && cgroup_fd < 0) c.cgroup_->add_process(c.pid_);
     if (c.spec_.linux) move_net_devices(c.spec_.linux->netDevices, c.pid_);
     if (ctx.wait_for_parent) send_message(c.sync_.get(), SyncMsg::parent_setup_done);

@@ -106,8 +106,10 @@ std::string run_create_hooks(const InitContext& c) {
     UniqueFd(c.state_lock_fd).reset();  // our copy: else the lock lives as long as the container
     reset_signal_dispositions();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // hull gone during set-up: so are we
-    ::prctl(PR_SET_DUMPABLE, 0);         // no /proc/<pid>/exe or ptrace of hull from inside
+    // Dumpable until hull has written our id maps: else /proc/<pid>/{uid,gid}_map belong to
+    // root, and an unprivileged hull (or newuidmap, which checks the owner) cannot write them.
     if (c.wait_for_parent) expect_message(c.sync_fd, SyncMsg::parent_setup_done);
+    ::prctl(PR_SET_DUMPABLE, 0);  // no /proc/<pid>/exe or ptrace of hull from inside
     if (c.unshare_cgroup_ns && ::unshare(CLONE_NEWCGROUP) < 0) throw_errno("create cgroup namespace");
     if (c.plan.new_user) become_root_in_user_ns();
     join_namespaces(c);

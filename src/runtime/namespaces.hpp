@@ -45,6 +45,38 @@ void check_sysctls(const std::map<std::string, std::string>& sysctl, const Names
 // "0 1000 1\n1 100000 65536\n" as /proc/<pid>/uid_map wants it.
 std::string format_id_map(const std::vector<oci::IdMapping>& maps);
 
+// How hull writes one id map of a new user namespace (runc's and crun's rules):
+//   direct  write /proc/<pid>/{uid,gid}_map itself: hull is root (of its own user namespace),
+//           or the map is one range of size 1 naming hull's own euid (egid)
+//   helper  run newuidmap / newgidmap (setuid helpers of the uidmap package, which check the
+//           ranges against /etc/subuid and /etc/subgid): several ranges, or ids not hull's own
+//   none    no map given
+struct IdMapWrite {
+    enum class Method { none, direct, helper };
+    Method method = Method::none;
+    std::vector<std::string> helper_argv;  // {"newuidmap", "<pid>", "0", "1000", "1", ...}
+};
+struct IdMapsPlan {
+    IdMapWrite uid, gid;
+    // /proc/<pid>/setgroups = deny before gid_map: the kernel's condition for an unprivileged
+    // process to write gid_map itself. The container can then not call setgroups(2).
+    bool deny_setgroups = false;
+};
+// Pure. euid/egid: hull's; 0 counts as privileged.
+IdMapsPlan plan_id_maps(const std::vector<oci::IdMapping>& uids, const std::vector<oci::IdMapping>& gids, int pid,
+                        unsigned euid, unsigned egid);
+// Carry the plan out for the child pid (before it leaves its initial state). Errors name the
+// file or the helper, with the helper's stderr and where its ranges come from.
+void write_id_maps(int pid, const IdMapsPlan& plan, const std::vector<oci::IdMapping>& uids,
+                   const std::vector<oci::IdMapping>& gids);
+
+// True when the text of a /proc/<pid>/uid_map is the initial user namespace's identity map
+// ("0 0 4294967295"). Pure.
+bool is_initial_uid_map(const std::string& uid_map);
+// hull runs in a user namespace that is not the initial one (rootless Podman: uid 0 there is
+// an unprivileged user on the host).
+bool running_in_user_ns();
+
 // A namespace opened by path, ready for setns.
 struct OpenedNamespace {
     const NamespaceKind* kind;

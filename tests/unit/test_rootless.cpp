@@ -1,0 +1,66 @@
+// Rootless containers: how the id maps are written, and the other pure decisions of the
+// rootless path.
+#include <catch2/catch.hpp>
+
+#include "runtime/namespaces.hpp"
+
+using hull::IdMapWrite;
+using hull::plan_id_maps;
+using hull::oci::IdMapping;
+using Method = hull::IdMapWrite::Method;
+using Argv = std::vector<std::string>;
+
+TEST_CASE("root writes every map itself, without denying setgroups", "[rootless]") {
+    std::vector<IdMapping> many = {{0, 100000, 65536}, {65536, 300000, 10}};
+    auto plan = plan_id_maps(many, many, 42, 0, 0);
+    CHECK(plan.uid.method == Method::direct);
+    CHECK(plan.gid.method == Method::direct);
+    CHECK(plan.uid.helper_argv.empty());
+    CHECK_FALSE(plan.deny_setgroups);
+}
+
+TEST_CASE("a user mapping only its own id writes the maps itself, setgroups denied first", "[rootless]") {
+    auto plan = plan_id_maps({{0, 1000, 1}}, {{0, 1000, 1}}, 42, 1000, 1000);
+    CHECK(plan.uid.method == Method::direct);
+    CHECK(plan.gid.method == Method::direct);
+    CHECK(plan.deny_setgroups);
+    // Its own id at any container id.
+    CHECK(plan_id_maps({{1000, 1000, 1}}, {{5, 1000, 1}}, 42, 1000, 1000).uid.method == Method::direct);
+}
+
+TEST_CASE("several ranges or ids not the user's own go through newuidmap and newgidmap", "[rootless]") {
+    std::vector<IdMapping> maps = {{0, 1000, 1}, {1, 200000, 65536}};
+    auto plan = plan_id_maps(maps, maps, 4242, 1000, 1000);
+    CHECK(plan.uid.method == Method::helper);
+    CHECK(plan.uid.helper_argv == Argv{"newuidmap", "4242", "0", "1000", "1", "1", "200000", "65536"});
+    CHECK(plan.gid.helper_argv == Argv{"newgidmap", "4242", "0", "1000", "1", "1", "200000", "65536"});
+    CHECK_FALSE(plan.deny_setgroups);  // newgidmap decides (setgroups stays usable)
+
+    CHECK(plan_id_maps({{0, 1001, 1}}, {{0, 1000, 1}}, 1, 1000, 1000).uid.method == Method::helper);  // not its uid
+    CHECK(plan_id_maps({{0, 1000, 2}}, {{0, 1000, 1}}, 1, 1000, 1000).uid.method == Method::helper);  // size 2
+}
+
+TEST_CASE("uid and gid maps are planned apart", "[rootless]") {
+    auto plan = plan_id_maps({{0, 1000, 1}}, {{0, 1000, 1}, {1, 200000, 100}}, 7, 1000, 1000);
+    CHECK(plan.uid.method == Method::direct);
+    CHECK(plan.gid.method == Method::helper);
+    CHECK_FALSE(plan.deny_setgroups);
+    auto gid_direct = plan_id_maps({{0, 1000, 1}, {1, 200000, 100}}, {{0, 1000, 1}}, 7, 1000, 1000);
+    CHECK(gid_direct.uid.method == Method::helper);
+    CHECK(gid_direct.gid.method == Method::direct);
+    CHECK(gid_direct.deny_setgroups);
+}
+
+TEST_CASE("no map given: nothing to write", "[rootless]") {
+    auto plan = plan_id_maps({{0, 1000, 1}}, {}, 7, 1000, 1000);
+    CHECK(plan.gid.method == Method::none);
+    CHECK_FALSE(plan.deny_setgroups);
+}
+
+TEST_CASE("the initial user namespace is told by its identity uid_map", "[rootless]") {
+    CHECK(hull::is_initial_uid_map("         0          0 4294967295\n"));
+    CHECK_FALSE(hull::is_initial_uid_map("         0       1000          1\n"));
+    CHECK_FALSE(hull::is_initial_uid_map("0 0 4294967295\n1 1 1\n"));
+    CHECK_FALSE(hull::is_initial_uid_map("0 0 65536\n"));
+    CHECK_FALSE(hull::is_initial_uid_map(""));  // a user namespace without a map yet
+}
