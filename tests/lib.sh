@@ -80,3 +80,8 @@ vm_skip() {
 }
 need_systemd_pid1() { [ "$(cat /proc/1/comm)" = systemd ] || vm_skip "systemd is not PID 1 here"; }
 need_pure_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || vm_skip "not a pure cgroup v2 host"; }
+
+# A program that allocates about 160 MB (a 10 B string doubled 24 times), then prints
+# "survived". Past a smaller memory limit it is killed (137); without one it lives: unlike an
+# unbounded hog, a kill by the host's own OOM killer cannot pass for an enforced limit.
+ALLOC_160M='x=0123456789; i=0; while [ $i -lt 24 ]; do x=$x$x; i=$((i+1)); done; echo survived'

@@ -38,11 +38,12 @@ test_limits_from_config_in_cgroup_files() {
 
 test_memory_and_pids_limits_are_enforced() {
     CG_PATH=/hull-test/$ID
-    make_config sh -c 'x=0123456789; while :; do x=$x$x; done'
+    make_config sh -c "$ALLOC_160M"
     jq --arg p "$CG_PATH" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 33554432, "swap": 33554432}' \
         "$BUNDLE/config.json" > "$T/c.json" && mv "$T/c.json" "$BUNDLE/config.json"
     run_container
     assert_eq "$STATUS" 137 "a process past its memory limit is killed"
+    [[ "$OUT" != *survived* ]] || fail "the allocation survived the limit"
     make_config sh -c 'for i in $(seq 20); do sleep 100 & done; echo all-forked'
     jq --arg p "$CG_PATH" '.linux.cgroupsPath = $p | .linux.resources.pids = {"limit": 10}' \
         "$BUNDLE/config.json" > "$T/c.json" && mv "$T/c.json" "$BUNDLE/config.json"
