@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "cli/commands.hpp"
+#include "cli/container_options.hpp"
 #include "cli/options.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -37,12 +38,12 @@ const std::vector<Command>& hull::cli::commands() {
 static const CommandSpec kGlobal = {
     "", "<command> [arguments...]", "hull: an OCI container runtime (runc command line)",
     {
-        {"root", 0, "DIR", "root directory for container state (default /run/hull, or $XDG_RUNTIME_DIR/hull)"},
+        {"root", 0, "DIR", "root directory for container state (default /run/hull; rootless $XDG_RUNTIME_DIR/hull)"},
         {"log", 0, "FILE", "write log messages to FILE"},
         {"log-format", 0, "text|json", "format of the log file (default text)"},
         {"debug", 0, nullptr, "log debug messages"},
         {"systemd-cgroup", 0, nullptr, "manage cgroups through systemd (cgroupsPath slice:prefix:name)"},
-        {"rootless", 0, "true|false|auto", "rootless mode (default auto)"},
+        {"rootless", 0, "true|false|auto", "tolerate cgroups hull may not make (default auto: when not root)"},
         {"version", 'v', nullptr, "print the version"},
     },
     0, SIZE_MAX, true};
@@ -53,12 +54,6 @@ static void print_usage(FILE* to) {
     for (auto& c : commands()) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
 }
 
-static std::string default_root() {
-    if (::geteuid() != 0) {
-        if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg) return std::string(xdg) + "/hull";
-    }
-    return "/run/hull";
-}
 
 int main(int argc, char** argv) {
     Args all(argv + 1, argv + argc);
@@ -73,7 +68,6 @@ int main(int argc, char** argv) {
             std::printf("hull version %s\nspec: 1.3.0\n", HULL_VERSION);
             return 0;
         }
-        g.root = p.get("root", default_root());
         g.log = p.get("log");
         std::string fmt = p.get("log-format", "text");
         if (fmt != "text" && fmt != "json") throw UsageError{"invalid log format \"" + fmt + "\": want text or json"};
@@ -81,12 +75,19 @@ int main(int argc, char** argv) {
         g.debug = p.has("debug");
         g.systemd_cgroup = p.has("systemd-cgroup");
         g.rootless = p.get("rootless", "auto");
+        check_rootless_flag(g.rootless);
         log::init(g.log, g.log_json, g.debug);
         if (p.args().empty()) {
             print_usage(stderr);
             return 1;
         }
         const std::string& name = p.args()[0];
+        // The default state directory may not exist for a rootless user: only the commands
+        // that use it need it.
+        bool stateless = name == "spec" || name == "features";
+        for (size_t i = 1; i < p.args().size(); ++i)
+            stateless = stateless || p.args()[i] == "--help" || p.args()[i] == "-h" || p.args()[i] == "-help";
+        g.root = p.has("root") ? p.get("root") : stateless ? "" : default_state_root(state_root_facts());
         for (auto& c : commands()) {
             if (name == c.name) return c.run(g, Args(p.args().begin() + 1, p.args().end()));
         }

@@ -1,7 +1,12 @@
 #include "cli/container_options.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
+#include "runtime/namespaces.hpp"
+#include "util/error.hpp"
 #include "util/fs.hpp"
 
 namespace hull::cli {
@@ -28,6 +33,7 @@ CreateOptions create_options(const GlobalOptions& g, const Parsed& p) {
     o.no_pivot = p.has("no-pivot");
     o.no_new_keyring = p.has("no-new-keyring");
     o.preserve_fds = parse_preserve_fds(p);
+    o.rootless = rootless_mode(g.rootless, ::geteuid(), running_in_user_ns());
     return o;
 }
 
@@ -36,6 +42,39 @@ int parse_preserve_fds(const Parsed& p) {
     if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 6)
         throw UsageError{"invalid value \"" + n + "\" for --preserve-fds: want a number"};
     return std::stoi(n);
+}
+
+void check_rootless_flag(const std::string& value) {
+    if (value != "true" && value != "false" && value != "auto")
+        throw UsageError{"invalid value \"" + value + "\" for --rootless: want true, false or auto"};
+}
+
+bool rootless_mode(const std::string& flag, unsigned euid, bool in_user_ns) {
+    if (flag == "true") return true;
+    if (flag == "false") return false;
+    return euid != 0 || in_user_ns;
+}
+
+std::string default_state_root(const StateRootFacts& f) {
+    bool rootless = f.euid != 0 || (f.in_user_ns && f.user.value_or("") != "root");
+    if (!rootless) return "/run/hull";
+    if (!f.xdg_runtime_dir.empty()) return f.xdg_runtime_dir + "/hull";
+    std::string run_user = "/run/user/" + std::to_string(f.euid);
+    if (f.run_user_dir_exists) return run_user + "/hull";
+    if (f.euid == 0) return "/run/hull";  // root of a user namespace without a runtime dir: as runc
+    throw Error("no directory for the state of rootless containers: XDG_RUNTIME_DIR is not set and " + run_user +
+                " does not exist (set XDG_RUNTIME_DIR, or pass --root DIR)");
+}
+
+StateRootFacts state_root_facts() {
+    StateRootFacts f;
+    f.euid = ::geteuid();
+    f.in_user_ns = running_in_user_ns();
+    if (const char* x = std::getenv("XDG_RUNTIME_DIR")) f.xdg_runtime_dir = x;
+    if (const char* u = std::getenv("USER")) f.user = u;
+    struct stat st;
+    f.run_user_dir_exists = ::stat(("/run/user/" + std::to_string(f.euid)).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    return f;
 }
 
 }  // namespace hull::cli

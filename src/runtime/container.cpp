@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <type_traits>
 
 #include "libocispec/config.hpp"
 #include "runtime/child_process.hpp"
@@ -96,13 +98,14 @@ void check_unsupported(const oci::Spec& spec, const std::string& config_path) {
     }
 }
 
-// The container's cgroup, made before the init exists. Without root, a host that does not
-// delegate cgroups to the user gets a container without one (with a warning), as runc does.
+// The container's cgroup, made before the init exists. Rootless, a host that does not
+// delegate a cgroup to the user gets a container without one (with a warning), as runc does,
+// unless the config asks for limits that only a cgroup can enforce.
 std::unique_ptr<cgroups::Manager> make_cgroup(const CreateOptions& opts, const oci::Spec& spec) {
     cgroups::CgroupConfig cfg;
     cfg.id = opts.id;
     cfg.systemd = opts.systemd_cgroup;
-    cfg.rootless = ::geteuid() != 0;
+    cfg.rootless = opts.rootless;
     cfg.annotations = spec.annotations;
     if (spec.linux) {
         cfg.cgroups_path = spec.linux->cgroupsPath;
@@ -112,8 +115,19 @@ std::unique_ptr<cgroups::Manager> make_cgroup(const CreateOptions& opts, const o
     try {
         m->create();
     } catch (const Error& e) {
-        if (!cfg.rootless) throw;
-        log::warn(std::string(e.what()) + ": running without a cgroup");
+        bool denied = e.err() == EACCES || e.err() == EPERM || e.err() == EROFS;
+        if (!denied) throw;
+        std::string who = "user " + std::to_string(::geteuid());
+        if (const passwd* pw = ::getpwuid(::geteuid())) who = "user " + std::string(pw->pw_name);
+        if (!cfg.rootless) {
+            if (::geteuid() == 0 && !running_in_user_ns()) throw;
+            throw Error(std::string(e.what()) + " (--rootless false: a cgroup hull cannot make is an error)");
+        }
+        if (cfg.resources && has_resource_limits(*cfg.resources))
+            throw Error(std::string(e.what()) + ": the cgroup of " + who +
+                        " is not delegated, so the limits in linux.resources cannot be applied (delegate a cgroup "
+                        "to the user, e.g. systemd's user@.service with Delegate=yes, or remove the limits)");
+        log::warn(std::string(e.what()) + ": running without a cgroup (the cgroup of " + who + " is not delegated)");
         return nullptr;
     }
     return m;
@@ -145,6 +159,12 @@ int pass_on_supervisor_env(oci::Spec& spec) {
 }
 
 }  // namespace
+
+bool has_resource_limits(const oci::Resources& r) {
+    auto set = [](const auto& o) { return o && *o != std::remove_cvref_t<decltype(*o)>{}; };
+    return set(r.memory) || set(r.cpu) || set(r.pids) || set(r.blockIO) || !r.hugepageLimits.empty() ||
+           set(r.network) || !r.rdma.empty() || !r.unified.empty();
+}
 
 CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate gate) {
     std::string config_path = path_join(opts.bundle, "config.json");

@@ -23,7 +23,12 @@ struct CreateOptions {
     int preserve_fds = 0;
     bool relay_terminal = false;  // no --console-socket: hull keeps the pty master (run)
     bool systemd_cgroup = false;  // --systemd-cgroup
+    bool rootless = false;        // --rootless (auto: not root): a cgroup hull may not make is no error
 };
+
+// linux.resources asks for a limit (memory, cpu, pids, blockIO, hugepages, network, rdma,
+// unified); device rules do not count (a rootless container goes without them). Pure.
+bool has_resource_limits(const oci::Resources& r);
 
 // How the created init process waits for `start`.
 enum class StartGate {

@@ -2,6 +2,9 @@
 // rootless path.
 #include <catch2/catch.hpp>
 
+#include "cli/container_options.hpp"
+#include "cli/options.hpp"
+#include "runtime/container.hpp"
 #include "runtime/namespaces.hpp"
 
 using hull::IdMapWrite;
@@ -63,4 +66,49 @@ TEST_CASE("the initial user namespace is told by its identity uid_map", "[rootle
     CHECK_FALSE(hull::is_initial_uid_map("0 0 4294967295\n1 1 1\n"));
     CHECK_FALSE(hull::is_initial_uid_map("0 0 65536\n"));
     CHECK_FALSE(hull::is_initial_uid_map(""));  // a user namespace without a map yet
+}
+
+TEST_CASE("--rootless: true and false as given, auto when not root or root of a user namespace", "[rootless]") {
+    using hull::cli::rootless_mode;
+    CHECK(rootless_mode("true", 0, false));
+    CHECK_FALSE(rootless_mode("false", 1000, false));
+    CHECK_FALSE(rootless_mode("auto", 0, false));
+    CHECK(rootless_mode("auto", 1000, false));
+    CHECK(rootless_mode("auto", 0, true));
+    CHECK_NOTHROW(hull::cli::check_rootless_flag("auto"));
+    CHECK_THROWS_AS(hull::cli::check_rootless_flag("yes"), hull::cli::UsageError);
+}
+
+TEST_CASE("the default state directory of root and of rootless users", "[rootless]") {
+    using hull::cli::default_state_root;
+    using hull::cli::StateRootFacts;
+    CHECK(default_state_root({0, false, "/run/user/0", "root", true}) == "/run/hull");
+    CHECK(default_state_root({1000, false, "/tmp/xdg", "alice", true}) == "/tmp/xdg/hull");
+    CHECK(default_state_root({1000, false, "", "alice", true}) == "/run/user/1000/hull");
+    CHECK_THROWS_WITH(default_state_root({1000, false, "", "alice", false}),
+                      Catch::Contains("XDG_RUNTIME_DIR is not set and /run/user/1000 does not exist") &&
+                          Catch::Contains("--root"));
+    // Root of a user namespace: rootless Podman (USER is the user), or rootful Podman inside one.
+    CHECK(default_state_root({0, true, "/run/user/1000", "alice", false}) == "/run/user/1000/hull");
+    CHECK(default_state_root({0, true, "/run/user/1000", std::nullopt, false}) == "/run/user/1000/hull");
+    CHECK(default_state_root({0, true, "/run/user/1000", "root", false}) == "/run/hull");
+    CHECK(default_state_root({0, true, "", "alice", false}) == "/run/hull");
+}
+
+TEST_CASE("resource limits, which a container without a cgroup cannot have", "[rootless]") {
+    using hull::has_resource_limits;
+    hull::oci::Resources r;
+    CHECK_FALSE(has_resource_limits(r));
+    r.devices = {hull::oci::DeviceCgroup{false, std::nullopt, std::nullopt, std::nullopt, "rwm"}};
+    CHECK_FALSE(has_resource_limits(r));  // device rules: runc's default, not a limit
+    r.memory.emplace();
+    CHECK_FALSE(has_resource_limits(r));  // "memory": {} sets nothing
+    r.memory->limit = 1 << 20;
+    CHECK(has_resource_limits(r));
+    hull::oci::Resources p;
+    p.pids.emplace().limit = 10;
+    CHECK(has_resource_limits(p));
+    hull::oci::Resources u;
+    u.unified["memory.max"] = "1M";
+    CHECK(has_resource_limits(u));
 }
