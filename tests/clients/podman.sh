@@ -170,7 +170,9 @@ test_podman_update() {
     assert_eq "$(cat "$f")" 134217728 "$f after update --memory 128m"
     cpu=$(cgroup_file "$pid" cpu cpu.shares cpu.weight)
     if [ -n "$cpu" ]; then
-        assert_eq "$(cat "$cpu")" "$( [ "${cpu##*/}" = cpu.weight ] && echo 20 || echo 512)" "$cpu after update --cpu-shares 512"
+        # cpu.weight: runc 1.1 maps shares linearly (20); crun, runc >= 1.3 and hull as systemd does (59).
+        case "${cpu##*/}:$(cat "$cpu")" in cpu.weight:20 | cpu.weight:59 | cpu.shares:512) ;;
+            *) fail "$cpu after update --cpu-shares 512: $(cat "$cpu")" ;; esac
     fi
 }
 

@@ -422,7 +422,11 @@ v2_clone_into_cgroup_devices_cgroupns() {
     assert_contains "$(cat "$T/err")" "sub-cgroup \"other\" of the container does not exist (/sys/fs/cgroup$CGROOT/v/other)"
     kill -9 "$BG"
     for i in $(seq 50); do grep -qx "populated 0" "/sys/fs/cgroup$CGROOT/v/sub/cgroup.events" && break; sleep 0.05; done
-    assert_eq "$("$DRIVER" oom "$T/v.state")" none "OOM kills without a memory controller"
+    if v2_has memory; then
+        assert_eq "$("$DRIVER" oom "$T/v.state")" 0 "OOM kills (none happened)"
+    else
+        assert_eq "$("$DRIVER" oom "$T/v.state")" none "OOM kills without a memory controller"
+    fi
     # An update with device rules replaces the program (not adds one: the old one would still deny).
     cg_config v2 "$CGROOT/v" '{"devices": [{"allow": true, "type": "b", "major": 7, "minor": 0, "access": "r"}]}'
     "$DRIVER" update "$T/v.state" "$T/v2.json"
