@@ -8,4 +8,5 @@ apt-get install -y -qq --no-install-recommends \
     libseccomp-dev libcap-dev libyajl-dev libmount-dev libsystemd-dev criu catch2 \
     busybox-static jq procps util-linux \
     runc crun hyperfine \
-    podman buildah skopeo umoci containerd conmon >/dev/null
+    podman buildah skopeo umoci containerd conmon \
+    mmdebstrap qemu-system-x86 e2fsprogs uidmap >/dev/null
