@@ -67,6 +67,23 @@ oci::Process build_process(const Parsed& p, const oci::Spec& spec) {
     return proc;
 }
 
+// exec --cgroup as runc takes it: PATH or :PATH (every controller), repeatable. A path for
+// one controller only (CONTROLLER:PATH, cgroup v1) is refused: hull keeps a container's
+// processes in one cgroup per hierarchy.
+std::string parse_sub_cgroup(const std::vector<std::string>& values) {
+    std::string sub;
+    for (auto& v : values) {
+        auto colon = v.find(':');
+        if (colon != std::string::npos && colon != 0)
+            throw UsageError{"--cgroup " + v + ": a sub-cgroup for some controllers only is not supported; use --cgroup PATH"};
+        std::string path = colon == std::string::npos ? v : v.substr(1);
+        if (path.empty()) throw UsageError{"--cgroup needs a path"};
+        if (!sub.empty() && sub != path) throw UsageError{"--cgroup given twice with different paths"};
+        sub = path;
+    }
+    return sub;
+}
+
 }  // namespace
 
 int cmd_exec(const GlobalOptions& g, const Args& argv) {
@@ -102,6 +119,7 @@ int cmd_exec(const GlobalOptions& g, const Args& argv) {
         opts.pid_file = p->get("pid-file");
         opts.detach = p->has("detach");
         opts.preserve_fds = parse_preserve_fds(*p);
+        opts.sub_cgroup = parse_sub_cgroup(p->all("cgroup"));
         return exec_in_container(opts);
     });
 }

@@ -14,6 +14,7 @@ struct ExecOptions {
     std::string pid_file;
     bool detach = false;
     int preserve_fds = 0;
+    std::string sub_cgroup;  // exec --cgroup: a sub-cgroup of the container's cgroup, "" for its own
 };
 
 // Returns the process's exit status (not detached) or 0 (detached).

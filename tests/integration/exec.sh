@@ -118,3 +118,36 @@ test_listen_fds_and_notify_socket_reach_the_container() {
 socket-activated
 $(stat -c %i "$T/notify.sock")" "LISTEN_FDS, LISTEN_PID, fd 3, and the supervisor's notify socket inside"
 }
+
+# exec --cgroup SUB: the process joins the sub-cgroup SUB of the container's cgroup (made by
+# whoever manages it, as with runc), in every hierarchy that has it.
+test_exec_into_a_sub_cgroup() {
+    local cg=/hull-test/$ID dirs=() d
+    make_config -f ".linux.cgroupsPath = \"$cg\"" sleep 100
+    hull run -d --bundle "$BUNDLE" "$ID" </dev/null
+    if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+        dirs=("/sys/fs/cgroup$cg")
+    else
+        for d in /sys/fs/cgroup/memory /sys/fs/cgroup/pids; do [ -d "$d$cg" ] && dirs+=("$d$cg"); done
+    fi
+    [ "${#dirs[@]}" -gt 0 ] || fail "no cgroup directory for $cg"
+    for d in "${dirs[@]}"; do mkdir "$d/sub"; done
+    hull exec -d --pid-file "$T/exec.pid" --cgroup sub "$ID" sleep 50
+    pid=$(cat "$T/exec.pid")
+    for d in "${dirs[@]}"; do
+        grep -qx "$pid" "$d/sub/cgroup.procs" || fail "exec'd process $pid is not in $d/sub ($(cat /proc/$pid/cgroup))"
+    done
+    # Inside, its cgroup namespace is the container's: the sub-cgroup shows as /sub.
+    assert_contains "$(hull exec --cgroup :sub "$ID" cat /proc/self/cgroup)" ":/sub" "cgroup seen inside"
+    ! hull exec --cgroup missing "$ID" true 2>"$T/err" || fail "a missing sub-cgroup was accepted"
+    assert_contains "$(cat "$T/err")" "sub-cgroup \"missing\" of the container does not exist"
+    set +e
+    hull exec --cgroup memory:sub "$ID" true 2>"$T/err"
+    rc=$?
+    set -e
+    assert_eq "$rc" 1 "exit status of a per-controller --cgroup"
+    assert_contains "$(cat "$T/err")" "for some controllers only is not supported"
+    kill -9 "$pid"
+    hull delete --force "$ID"
+    for d in "${dirs[@]}"; do [ ! -d "$d" ] || fail "$d left after delete"; done
+}
