@@ -147,7 +147,14 @@ int exec_in_container(const ExecOptions& opts) {
     pid_write.reset();
     try {
         apply_initial_cpu_affinity(opts.process, pid);  // before the cgroup's cpuset applies
-        if (auto cg = load_cgroup(dir)) cg->add_process(pid);
+        if (auto cg = load_cgroup(dir)) {
+            if (opts.sub_cgroup.empty())
+                cg->add_process(pid);
+            else
+                cg->add_process_to(pid, opts.sub_cgroup);
+        } else if (!opts.sub_cgroup.empty()) {
+            throw Error("--cgroup " + opts.sub_cgroup + ": the container has no cgroup");
+        }
         send_message(parent_end.get(), SyncMsg::parent_setup_done);
     } catch (...) {
         pidfd_signal(pidfd.get(), SIGKILL);
