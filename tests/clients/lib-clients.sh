@@ -62,6 +62,8 @@ clients_setup() {
     for f in "${FUNCNAME[@]}"; do [[ $f != test_* ]] || CLIENT_TEST=$f; done
     TID=$(printf '%s' "$T" | sha256sum | cut -c1-10)
     mkdir -p "$CLIENTS_WORK/logs" "$T/bin"
+    # Clients may write into their cwd (conmon leaves an `oom` file there after an OOM kill).
+    cd "$T"
     RT_LOG=$T/runtime.log
     : > "$RT_LOG"
     if [ "${CLIENTS_WRAP:-1}" = 0 ]; then
