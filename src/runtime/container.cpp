@@ -219,6 +219,11 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     c.cgroup_ = make_cgroup(opts, c.spec_);
     int cgroup_fd = c.cgroup_ ? c.cgroup_->cgroup_fd_for_clone3() : -1;
+    if (c.cgroup_ && c.cgroup_->driver() != cgroups::Driver::v1) {
+        constexpr long kCgroup2Magic = 0x63677270;  // CGROUP2_SUPER_MAGIC
+        struct statfs sfs;
+        if (::statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == kCgroup2Magic) ctx.cgroup_dir = c.cgroup_->path();
+    }
     ctx.wait_for_parent = ctx.plan.new_user || (c.cgroup_ && cgroup_fd < 0) || (c.spec_.linux && !c.spec_.linux->netDevices.empty());
 
     auto [parent_end, child_end] = sync_socketpair();

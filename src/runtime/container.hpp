@@ -51,6 +51,7 @@ struct InitContext {
     int preserve_fds = 0;
     int state_lock_fd = -1;
     bool wait_for_parent = false;
+    std::string cgroup_dir;  // the container's cgroup on a pure v2 host, "" when none
     bool unshare_cgroup_ns = false;  // create the cgroup namespace after joining the cgroup  // hull writes id maps or joins us to the cgroup first  // the create's lock on the state directory: not the init's to hold
 };
 

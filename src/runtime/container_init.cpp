@@ -118,8 +118,11 @@ std::string run_create_hooks(const InitContext& c) {
     if (!c.no_new_keyring) join_session_keyring(c.id);
     if (c.plan.has(CLONE_NEWUTS)) set_names(spec);
 
-    RootfsPlan rootfs{&spec, c.rootfs, c.bundle, c.plan.has(CLONE_NEWUSER), (c.plan.clone_flags & CLONE_NEWCGROUP) != 0,
-                      c.no_pivot};
+    // In a user namespace (ours, or the one hull runs in: rootless Podman) some mounts and mknod
+    // are refused, and are replaced by bind mounts.
+    bool in_user_ns = c.plan.has(CLONE_NEWUSER) || running_in_user_ns();
+    RootfsPlan rootfs{&spec, c.rootfs, c.bundle, in_user_ns, (c.plan.clone_flags & CLONE_NEWCGROUP) != 0,
+                      c.no_pivot, c.cgroup_dir};
     prepare_rootfs(rootfs);
     std::string created_state = run_create_hooks(c);
     enter_rootfs(rootfs);

@@ -43,13 +43,16 @@ static void create_device(int rootfd, const oci::Device& d, bool in_user_ns) {
     dev_t dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
     ::unlinkat(dirfd.get(), name.c_str(), 0);  // replace what the image has there
     if (!in_user_ns || type == S_IFIFO) {
-        if (::mknodat(dirfd.get(), name.c_str(), type | perm, dev) < 0) throw_errno("mknod " + d.path);
-        if (::fchmodat(dirfd.get(), name.c_str(), perm, 0) < 0) throw_errno("chmod " + d.path);
-        if (::fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
-            throw_errno("chown " + d.path);
-        return;
+        if (::mknodat(dirfd.get(), name.c_str(), type | perm, dev) == 0) {
+            if (::fchmodat(dirfd.get(), name.c_str(), perm, 0) < 0) throw_errno("chmod " + d.path);
+            if (::fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) < 0)
+                throw_errno("chown " + d.path);
+            return;
+        }
+        // Refused without CAP_MKNOD (a user namespace we did not notice): bind it as below.
+        if (errno != EPERM || type == S_IFIFO) throw_errno("mknod " + d.path);
     }
-    // mknod is not allowed in a user namespace: bind the host's node onto an empty file.
+    // mknod is not allowed in a user namespace: bind the host's node onto an empty file, as runc.
     UniqueFd f(::openat(dirfd.get(), name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!f) throw_errno("create " + d.path);
     UniqueFd target = open_in_root(rootfd, d.path);

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -117,6 +118,18 @@ std::vector<CgroupV1Mount> host_cgroup_mounts() {
     return out;
 }
 
+// Instead of a fresh mount: bind source (recursively) with the mount's nosuid, nodev, noexec
+// and ro.
+void bind_host(const MountContext& ctx, const oci::Mount& m, const std::string& source, int target_fd,
+               unsigned long flags, const std::string& shown) {
+    do_mount(source, fd_path(target_fd), shown, nullptr, MS_BIND | MS_REC, "");
+    unsigned long keep = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    if (!keep) return;
+    UniqueFd top(openat2_in_root(ctx.rootfd, m.destination));
+    if (!top) throw_errno("open " + shown);
+    with_context("mount \"" + shown + "\"", [&] { remount_bind(fd_path(top.get()), keep); });
+}
+
 // cgroup mounts: cgroup2 on a pure v2 host; on v1 and hybrid hosts a tmpfs with one mount
 // per hierarchy, as runc lays it out.
 void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptions& o, int target_fd,
@@ -126,7 +139,11 @@ void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptio
     unsigned long flags = o.flags & ~MS_REMOUNT;
     if (pure_v2 || m.type.value_or("") == "cgroup2") {
         if (ctx.new_cgroup_ns || !pure_v2) {
-            do_mount("cgroup2", fd_path(target_fd), shown, "cgroup2", flags, "");
+            if (::mount("cgroup2", fd_path(target_fd).c_str(), "cgroup2", flags, nullptr) == 0) return;
+            int err = errno;
+            if (userns_mount_fallback("cgroup2", err, ctx.in_user_ns, "") != MountFallback::bind_cgroup)
+                throw Error("mount cgroup2 \"cgroup2\" on \"" + shown + "\"", err);
+            bind_host(ctx, m, cgroup_bind_source(ctx.cgroup_dir, pure_v2, m.type.value_or("")), target_fd, flags, shown);
             return;
         }
         // Without a cgroup namespace a fresh cgroup2 mount shows the same tree as the host's,
@@ -171,6 +188,33 @@ void mount_cgroup(const MountContext& ctx, const oci::Mount& m, const MountOptio
 }
 
 }  // namespace
+
+MountFallback userns_mount_fallback(const std::string& type, int err, bool in_user_ns, const std::string& data) {
+    if (!in_user_ns) return MountFallback::none;
+    if (type == "sysfs" && err == EPERM) return MountFallback::bind_host_sys;
+    if (type == "mqueue" && err == EPERM) return MountFallback::bind_host_mqueue;
+    if (type == "devpts" && err == EINVAL && without_mount_option(data, "gid") != data)
+        return MountFallback::devpts_without_gid;
+    if ((type == "cgroup" || type == "cgroup2") && (err == EPERM || err == EBUSY)) return MountFallback::bind_cgroup;
+    return MountFallback::none;
+}
+
+std::string without_mount_option(const std::string& data, const std::string& key) {
+    std::string out;
+    std::stringstream ss(data);
+    std::string opt;
+    while (std::getline(ss, opt, ',')) {
+        if (opt == key || opt.rfind(key + "=", 0) == 0) continue;
+        out += (out.empty() ? "" : ",") + opt;
+    }
+    return out;
+}
+
+std::string cgroup_bind_source(const std::string& cgroup_dir, bool pure_v2, const std::string& type) {
+    if (!cgroup_dir.empty()) return cgroup_dir;
+    if (!pure_v2 && type == "cgroup2") return "/sys/fs/cgroup/unified";
+    return "/sys/fs/cgroup";
+}
 
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
@@ -254,7 +298,27 @@ void mount_entry(const MountContext& ctx, const oci::Mount& m) {
         target = open_in_root(ctx.rootfd, m.destination);
     } else {
         std::string data = type == "overlay" ? overlay_data(o.data, ctx.bundle) : o.data;
-        do_mount(source, fd_path(target.get()), shown, type.c_str(), o.flags & ~MS_REMOUNT, data);
+        unsigned long flags = o.flags & ~MS_REMOUNT;
+        std::string tp = fd_path(target.get());
+        if (::mount(source.c_str(), tp.c_str(), type.c_str(), flags, data.empty() ? nullptr : data.c_str()) < 0) {
+            int err = errno;
+            std::string what = "mount " + type + " \"" + source + "\" on \"" + shown + "\"";
+            switch (userns_mount_fallback(type, err, ctx.in_user_ns, data)) {
+                case MountFallback::none:
+                case MountFallback::bind_cgroup:
+                    throw Error(what, err);
+                case MountFallback::bind_host_sys:
+                case MountFallback::bind_host_mqueue: {
+                    std::string host = type == "sysfs" ? "/sys" : "/dev/mqueue";
+                    with_context(what + " refused in the user namespace (" + std::strerror(err) + "); binding the host's " + host,
+                                 [&] { bind_host(ctx, m, host, target.get(), flags, shown); });
+                    break;
+                }
+                case MountFallback::devpts_without_gid:
+                    do_mount(source, tp, shown, type.c_str(), flags, without_mount_option(data, "gid"));
+                    break;
+            }
+        }
         target = open_in_root(ctx.rootfd, m.destination);
     }
     if (o.propagation && ::mount("", fd_path(target.get()).c_str(), nullptr, o.propagation, nullptr) < 0)

@@ -42,7 +42,7 @@ void prepare_rootfs(const RootfsPlan& plan) {
 
     UniqueFd root(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open rootfs \"" + plan.rootfs + "\"");
-    MountContext ctx{root.get(), plan.rootfs, plan.bundle, plan.in_user_ns, plan.new_cgroup_ns};
+    MountContext ctx{root.get(), plan.rootfs, plan.bundle, plan.in_user_ns, plan.new_cgroup_ns, plan.cgroup_dir};
     for (auto& m : spec.mounts) mount_entry(ctx, m);
 
     // A fresh /dev (a tmpfs from the config) gets the default devices and the usual links.

@@ -14,6 +14,7 @@ struct RootfsPlan {
     bool in_user_ns = false;
     bool new_cgroup_ns = false;
     bool no_pivot = false;
+    std::string cgroup_dir;  // the container's cgroup on a pure v2 host (bound when cgroup2 is refused)
 };
 
 // In the container's new mount namespace, before pivot_root: make the host's mounts invisible

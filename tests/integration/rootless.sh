@@ -115,3 +115,169 @@ test_rootless_range_not_in_subuid_fails_clearly() {
     assert_eq "$(rl list -q)" "" "containers left"
     [ -z "$(ls -A "$RL_RUN/hull" 2>/dev/null)" ] || fail "state left: $(ls -A "$RL_RUN/hull")"
 }
+
+test_rootless_no_subuid_range_for_the_user() {
+    rootless_setup
+    # A second user, without /etc/subuid and /etc/subgid lines, asking for a range.
+    id -u hullrl2 >/dev/null 2>&1 || useradd -M -N -s /bin/sh hullrl2
+    sed -i '/^hullrl2:/d' /etc/subuid /etc/subgid
+    local uid2 gid2
+    uid2=$(id -u hullrl2) gid2=$(id -g hullrl2)
+    rl_config -f ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $uid2, \"size\": 1}, {\"containerID\": 1, \"hostID\": 300000, \"size\": 10}]
+        | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $gid2, \"size\": 1}]" true
+    chmod -R a+rX "$RL_BUNDLE"
+    mkdir -p "$T/run2" && chown hullrl2 "$T/run2" && chmod 700 "$T/run2"
+    set +e
+    err=$(cd "$RL_BUNDLE" && runuser -u hullrl2 -- env XDG_RUNTIME_DIR="$T/run2" "$RL_BIN/hull" run "$ID" 2>&1 </dev/null)
+    rc=$?
+    set -e
+    [ "$rc" != 0 ] || fail "a map without a subordinate range ran"
+    assert_contains "$err" "write uid_map: newuidmap " "error"
+    assert_contains "$err" "/etc/subuid" "error"
+    assert_eq "$(runuser -u hullrl2 -- env XDG_RUNTIME_DIR="$T/run2" "$RL_BIN/hull" list -q)" "" "containers left"
+    [ -z "$(ls -A "$T/run2/hull" 2>/dev/null)" ] || fail "state left: $(ls -A "$T/run2/hull")"
+}
+
+test_rootless_lifecycle_in_the_default_state_dir() {
+    rootless_setup
+    rl_config sleep 100
+    rl create "$ID" 2>"$T/stderr"
+    [ -d "$RL_RUN/hull/$ID" ] || fail "state is not in \$XDG_RUNTIME_DIR/hull: $(ls -A "$RL_RUN")"
+    assert_eq "$(rl state "$ID" | jq -r .status)" created "status after create"
+    rl start "$ID"
+    assert_eq "$(rl state "$ID" | jq -r .status)" running "status after start"
+    assert_eq "$(rl list -q)" "$ID" "list"
+    assert_contains "$(rl list)" "$RL_USER" "owner in list"
+    init=$(rl state "$ID" | jq -r .pid)
+    assert_eq "$(stat -c %U /proc/$init)" "$RL_USER" "the init runs as the user"
+    want=$(readlink /proc/$init/ns/user)
+    [ "$want" != "$(readlink /proc/self/ns/user)" ] || fail "the container has no user namespace of its own"
+    out=$(rl exec "$ID" sh -c 'readlink /proc/self/ns/user; readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; id -u; echo $$')
+    assert_eq "$out" "$want
+$(readlink /proc/$init/ns/pid)
+$(readlink /proc/$init/ns/mnt)
+0
+2" "exec: user, pid and mount namespaces of the init, root in them, pid 2"
+    set +e
+    rl exec "$ID" sh -c 'exit 5'
+    rc=$?
+    set -e
+    assert_eq "$rc" 5 "exit status of exec"
+    rl exec -d --pid-file "$RL_RUN/exec.pid" "$ID" sleep 50
+    epid=$(cat "$RL_RUN/exec.pid")
+    assert_eq "$(readlink /proc/$epid/ns/user)" "$want" "detached exec'd process's user namespace"
+    rl kill "$ID" KILL
+    for _ in $(seq 100); do [ "$(rl state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+    assert_eq "$(rl state "$ID" | jq -r .status)" stopped "status after kill"
+    rl delete "$ID"
+    assert_eq "$(rl list -q)" "" "list after delete"
+    [ ! -e "$RL_RUN/hull/$ID" ] || fail "delete left $RL_RUN/hull/$ID"
+}
+
+test_rootless_state_dir_needs_xdg_or_run_user() {
+    rootless_setup
+    [ ! -d "/run/user/$RL_UID" ] || skip "/run/user/$RL_UID exists here"
+    set +e
+    err=$(cd "$RL_BUNDLE" && runuser -u "$RL_USER" -- env -u XDG_RUNTIME_DIR "$RL_BIN/hull" list 2>&1)
+    rc=$?
+    set -e
+    assert_eq "$rc" 1 "exit status"
+    assert_contains "$err" "XDG_RUNTIME_DIR is not set and /run/user/$RL_UID does not exist" "error"
+    assert_contains "$err" "--root" "error"
+    # Commands without state do not need one.
+    runuser -u "$RL_USER" -- env -u XDG_RUNTIME_DIR "$RL_BIN/hull" features >/dev/null
+}
+
+# This host does not delegate a cgroup to users (no systemd): what runs anyway and what not.
+no_delegation_here() {
+    if runuser -u "$RL_USER" -- mkdir "/sys/fs/cgroup/unified/hull-rl-probe-$$" 2>/dev/null ||
+       runuser -u "$RL_USER" -- mkdir "/sys/fs/cgroup/memory/hull-rl-probe-$$" 2>/dev/null; then
+        rmdir "/sys/fs/cgroup/unified/hull-rl-probe-$$" "/sys/fs/cgroup/memory/hull-rl-probe-$$" 2>/dev/null || true
+        skip "the user may make cgroups here"
+    fi
+    [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || skip "pure cgroup v2 host: the user's cgroup may be delegated"
+}
+
+test_rootless_without_cgroup_delegation() {
+    rootless_setup
+    no_delegation_here
+    rl_config sh -c 'echo ran'
+    rl_run
+    assert_eq "$STATUS" 0 "status without limits ($ERR)"
+    assert_eq "$OUT" ran "output"
+    assert_contains "$ERR" "warning" "stderr"
+    assert_contains "$ERR" "running without a cgroup" "stderr"
+
+    rl_config -f '.linux.resources = {"memory": {"limit": 104857600}}' sh -c 'echo ran'
+    rl_run
+    [ "$STATUS" != 0 ] || fail "a memory limit without a cgroup ran"
+    assert_contains "$ERR" "is not delegated, so the limits in linux.resources cannot be applied" "error"
+    assert_eq "$(rl list -q)" "" "containers left"
+
+    rl_config sh -c 'echo ran'
+    set +e
+    err=$(rl --rootless false run "$ID" 2>&1 </dev/null)
+    rc=$?
+    set -e
+    [ "$rc" != 0 ] || fail "--rootless false ran without a cgroup"
+    assert_contains "$err" "permission denied (--rootless false" "error"
+    assert_eq "$(rl list -q)" "" "containers left"
+
+    set +e
+    err=$(rl --rootless x run "$ID" 2>&1 </dev/null)
+    rc=$?
+    set -e
+    assert_eq "$rc" 1 "exit status of --rootless x"
+    assert_contains "$err" "invalid value \"x\" for --rootless" "error"
+    out=$(rl --rootless true run "$ID" 2>/dev/null </dev/null)
+    assert_eq "$out" ran "--rootless true"
+}
+
+test_rootless_sysfs_cgroup_and_dev_of_the_default_spec() {
+    rootless_setup
+    rl_config sh -c 'ls /sys/class | grep -c . ; ls /sys/fs/cgroup | grep -c . ; echo hi > /dev/null && cat /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; head -c 4 /dev/urandom | wc -c; ls /dev/pts/ptmx; touch /sys/x 2>/dev/null || echo sys-ro'
+    rl_run
+    assert_eq "$STATUS" 0 "status ($ERR)"
+    [ "$(echo "$OUT" | sed -n 1p)" -gt 0 ] || fail "/sys/class is empty: $OUT"
+    [ "$(echo "$OUT" | sed -n 2p)" -gt 0 ] || fail "/sys/fs/cgroup is empty: $OUT"
+    assert_eq "$(echo "$OUT" | sed -n '3,7p')" "null-ok
+4
+4
+/dev/pts/ptmx
+sys-ro" "devices, devpts and a read-only /sys"
+}
+
+test_rootless_sysfs_devpts_gid_and_mqueue_of_the_root_spec() {
+    rootless_setup
+    # hull spec (not --rootless) with a user namespace: sysfs without a network namespace of
+    # its own, devpts gid=5 (unmapped) and mqueue fall back as in runc.
+    rm -f "$RL_BUNDLE/config.json"
+    rl spec
+    jq --argjson uid "$RL_UID" --argjson gid "$RL_GID" '.root.readonly = false | .process.terminal = false
+        | .process.args = ["sh", "-c", "ls /sys/class | grep -c .; grep -E \" /(sys|dev/pts|dev/mqueue) \" /proc/mounts | cut -d\" \" -f2,3"]
+        | .linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{"type": "user"}]
+        | .linux.uidMappings = [{"containerID": 0, "hostID": $uid, "size": 1}]
+        | .linux.gidMappings = [{"containerID": 0, "hostID": $gid, "size": 1}] | del(.linux.resources)' \
+        "$RL_BUNDLE/config.json" > "$T/c.json"
+    cat "$T/c.json" > "$RL_BUNDLE/config.json"
+    rl_run
+    assert_eq "$STATUS" 0 "status ($ERR)"
+    [ "$(echo "$OUT" | sed -n 1p)" -gt 0 ] || fail "/sys/class is empty: $OUT"
+    assert_contains "$OUT" "/dev/pts devpts" "mounts"
+    assert_contains "$OUT" "/dev/mqueue mqueue" "mounts"
+    assert_contains "$OUT" "/sys sysfs" "mounts"
+}
+
+test_rootless_spec_matches_runc() {
+    command -v runc >/dev/null || skip "runc is not installed"
+    rootless_setup
+    mkdir -p "$T/h" "$T/r"
+    chown "$RL_USER" "$T/h" "$T/r"
+    runuser -u "$RL_USER" -- "$RL_BIN/hull" spec --rootless --bundle "$T/h"
+    (cd "$T/r" && runuser -u "$RL_USER" -- runc spec --rootless)
+    # hull differs on purpose in: hostname, ociVersion, the cgroup namespace (always), ambient caps.
+    norm='del(.hostname, .ociVersion, .process.capabilities.ambient)
+        | .linux.namespaces |= map(select(.type != "cgroup"))'
+    assert_eq "$(jq -S "$norm" "$T/h/config.json")" "$(jq -S "$norm" "$T/r/config.json")" "hull spec --rootless vs runc"
+    assert_eq "$(jq -c .linux.uidMappings "$T/h/config.json")" "[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}]" "uidMappings"
+}

@@ -1,10 +1,13 @@
 // Rootless containers: how the id maps are written, and the other pure decisions of the
 // rootless path.
+#include <cerrno>
+
 #include <catch2/catch.hpp>
 
 #include "cli/container_options.hpp"
 #include "cli/options.hpp"
 #include "runtime/container.hpp"
+#include "runtime/mounts.hpp"
 #include "runtime/namespaces.hpp"
 
 using hull::IdMapWrite;
@@ -111,4 +114,35 @@ TEST_CASE("resource limits, which a container without a cgroup cannot have", "[r
     hull::oci::Resources u;
     u.unified["memory.max"] = "1M";
     CHECK(has_resource_limits(u));
+}
+
+TEST_CASE("mounts a user namespace refuses fall back to bind mounts, as runc", "[rootless]") {
+    using hull::MountFallback;
+    using hull::userns_mount_fallback;
+    CHECK(userns_mount_fallback("sysfs", EPERM, true, "") == MountFallback::bind_host_sys);
+    CHECK(userns_mount_fallback("mqueue", EPERM, true, "") == MountFallback::bind_host_mqueue);
+    CHECK(userns_mount_fallback("devpts", EINVAL, true, "newinstance,ptmxmode=0666,mode=0620,gid=5") ==
+          MountFallback::devpts_without_gid);
+    CHECK(userns_mount_fallback("cgroup2", EPERM, true, "") == MountFallback::bind_cgroup);
+    CHECK(userns_mount_fallback("cgroup", EBUSY, true, "") == MountFallback::bind_cgroup);
+    // Not in a user namespace, or another error: the error stands.
+    CHECK(userns_mount_fallback("sysfs", EPERM, false, "") == MountFallback::none);
+    CHECK(userns_mount_fallback("sysfs", ENODEV, true, "") == MountFallback::none);
+    CHECK(userns_mount_fallback("devpts", EINVAL, true, "mode=0620") == MountFallback::none);  // no gid= to drop
+    CHECK(userns_mount_fallback("tmpfs", EPERM, true, "") == MountFallback::none);
+}
+
+TEST_CASE("a mount option is dropped from the data, the others kept in order", "[rootless]") {
+    using hull::without_mount_option;
+    CHECK(without_mount_option("newinstance,ptmxmode=0666,mode=0620,gid=5", "gid") == "newinstance,ptmxmode=0666,mode=0620");
+    CHECK(without_mount_option("gid=5", "gid") == "");
+    CHECK(without_mount_option("gidx=1,mode=1", "gid") == "gidx=1,mode=1");
+    CHECK(without_mount_option("", "gid") == "");
+}
+
+TEST_CASE("a refused cgroup mount binds the container's cgroup, else the host's", "[rootless]") {
+    using hull::cgroup_bind_source;
+    CHECK(cgroup_bind_source("/sys/fs/cgroup/user.slice/c1", true, "cgroup2") == "/sys/fs/cgroup/user.slice/c1");
+    CHECK(cgroup_bind_source("", true, "cgroup") == "/sys/fs/cgroup");
+    CHECK(cgroup_bind_source("", false, "cgroup2") == "/sys/fs/cgroup/unified");
 }
