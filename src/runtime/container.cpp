@@ -235,7 +235,17 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
         clone_flags &= ~CLONE_NEWCGROUP;
         ctx.unshare_cgroup_ns = true;
     }
-    c.pid_ = clone_child(clone_flags, c.pidfd_, cgroup_fd);
+    try {
+        c.pid_ = clone_child(clone_flags, c.pidfd_, cgroup_fd);
+    } catch (const Error& e) {
+        bool refused = e.err() == EPERM || e.err() == ENOSPC || e.err() == EUSERS;
+        if (!refused || (::geteuid() == 0 && !running_in_user_ns())) throw;
+        if (!ctx.plan.new_user)
+            throw Error(std::string(e.what()) + " (without root the container needs a user namespace of its own: "
+                        "see hull spec --rootless)");
+        throw Error(std::string(e.what()) + " (the kernel refuses a new user namespace to this user: see "
+                    "/proc/sys/user/max_user_namespaces and /proc/sys/kernel/unprivileged_userns_clone)");
+    }
     if (c.pid_ == 0) {
         parent_end.reset();
         container_init(ctx);

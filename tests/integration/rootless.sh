@@ -281,3 +281,29 @@ test_rootless_spec_matches_runc() {
     assert_eq "$(jq -S "$norm" "$T/h/config.json")" "$(jq -S "$norm" "$T/r/config.json")" "hull spec --rootless vs runc"
     assert_eq "$(jq -c .linux.uidMappings "$T/h/config.json")" "[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}]" "uidMappings"
 }
+
+test_rootless_errors_name_what_is_missing() {
+    rootless_setup
+    # Several ranges and no newuidmap in PATH.
+    rl_config -f "$(multi_maps)" true
+    set +e
+    err=$(cd "$RL_BUNDLE" && runuser -u "$RL_USER" -- env PATH=/nonexistent XDG_RUNTIME_DIR="$RL_RUN" "$RL_BIN/hull" run "$ID" 2>&1 </dev/null)
+    rc=$?
+    set -e
+    [ "$rc" != 0 ] || fail "ran without newuidmap"
+    assert_contains "$err" "write uid_map: newuidmap not found" "error"
+    assert_contains "$err" "package uidmap" "error"
+    assert_contains "$err" "/etc/subuid" "error"
+    assert_eq "$(rl list -q)" "" "containers left"
+    # A config without a user namespace, run without root.
+    rm -f "$RL_BUNDLE/config.json"
+    rl spec
+    jq '.root.readonly = false | .process.terminal = false | .process.args = ["true"] | del(.linux.resources)' \
+        "$RL_BUNDLE/config.json" > "$T/c.json"
+    cat "$T/c.json" > "$RL_BUNDLE/config.json"
+    rl_run
+    [ "$STATUS" != 0 ] || fail "a container without a user namespace ran without root"
+    assert_contains "$ERR" "operation not permitted (without root the container needs a user namespace of its own" "error"
+    assert_eq "$(rl list -q)" "" "containers left"
+    [ -z "$(ls -A "$RL_RUN/hull" 2>/dev/null)" ] || fail "state left: $(ls -A "$RL_RUN/hull")"
+}
