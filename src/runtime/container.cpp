@@ -119,6 +119,14 @@ std::unique_ptr<cgroups::Manager> make_cgroup(const CreateOptions& opts, const o
         if (!denied) throw;
         std::string who = "user " + std::to_string(::geteuid());
         if (const passwd* pw = ::getpwuid(::geteuid())) who = "user " + std::string(pw->pw_name);
+        if (running_in_user_ns()) {
+            std::optional<unsigned> host;
+            try {
+                host = id_outside(read_file("/proc/self/uid_map"), ::geteuid());
+            } catch (const Error&) {
+            }
+            if (host) who += " (uid " + std::to_string(*host) + " outside its user namespace)";
+        }
         if (!cfg.rootless) {
             if (::geteuid() == 0 && !running_in_user_ns()) throw;
             throw Error(std::string(e.what()) + " (--rootless false: a cgroup hull cannot make is an error)");

@@ -216,6 +216,14 @@ bool is_initial_uid_map(const std::string& uid_map) {
     return inside == "0" && outside == "0" && count == "4294967295";
 }
 
+std::optional<unsigned> id_outside(const std::string& id_map, unsigned id) {
+    std::istringstream in(id_map);
+    unsigned long long inside, outside, count;
+    while (in >> inside >> outside >> count)
+        if (id >= inside && id - inside < count) return static_cast<unsigned>(outside + (id - inside));
+    return std::nullopt;
+}
+
 bool running_in_user_ns() {
     try {
         return !is_initial_uid_map(read_file("/proc/self/uid_map"));

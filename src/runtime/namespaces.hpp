@@ -1,6 +1,7 @@
 // Linux namespaces of a container: which to create, which to join, and the id maps (pure parts
 // plus the few calls that touch the kernel).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ void write_id_maps(int pid, const IdMapsPlan& plan, const std::vector<oci::IdMap
 // True when the text of a /proc/<pid>/uid_map is the initial user namespace's identity map
 // ("0 0 4294967295"). Pure.
 bool is_initial_uid_map(const std::string& uid_map);
+// The id outside of id inside, by the text of a /proc/<pid>/uid_map (or gid_map); nullopt when
+// it is not mapped. Pure.
+std::optional<unsigned> id_outside(const std::string& id_map, unsigned id);
 // hull runs in a user namespace that is not the initial one (rootless Podman: uid 0 there is
 // an unprivileged user on the host).
 bool running_in_user_ns();

@@ -307,3 +307,33 @@ test_rootless_errors_name_what_is_missing() {
     assert_eq "$(rl list -q)" "" "containers left"
     [ -z "$(ls -A "$RL_RUN/hull" 2>/dev/null)" ] || fail "state left: $(ls -A "$RL_RUN/hull")"
 }
+
+test_rootless_as_root_of_a_user_namespace() {
+    rootless_setup
+    command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+    # As rootless Podman runs it: uid 0 of the user's own user namespace, the container in it.
+    rm -f "$RL_BUNDLE/config.json"
+    rl spec
+    jq '.root.readonly = false | .process.terminal = false | del(.linux.resources)
+        | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map | tr -s \" \" | sed \"s/^ //\"; echo x > /dev/null && echo null-ok; ls /sys/class | grep -c ."]
+        | .linux.namespaces = [.linux.namespaces[] | select(.type != "network")]' "$RL_BUNDLE/config.json" > "$T/c.json"
+    cat "$T/c.json" > "$RL_BUNDLE/config.json"
+    set +e
+    OUT=$(cd "$RL_BUNDLE" && runuser -u "$RL_USER" -- env USER="$RL_USER" XDG_RUNTIME_DIR="$RL_RUN" \
+        unshare --user --map-root-user sh -c 'h=$1 id=$2
+            "$h" create "$id" && "$h" list -q && "$h" start "$id" || exit 1
+            for i in $(seq 200); do "$h" state "$id" | grep -q "\"stopped\"" && break; sleep 0.05; done
+            "$h" delete "$id"' sh "$RL_BIN/hull" "$ID" 2>"$T/stderr" </dev/null)
+    STATUS=$?
+    set -e
+    ERR=$(cat "$T/stderr")
+    assert_eq "$STATUS" 0 "status ($ERR)"
+    assert_contains "$ERR" "running without a cgroup" "rootless: the cgroup error is a warning"
+    assert_contains "$ERR" "(uid $RL_UID outside its user namespace)" "the user named in the warning"
+    assert_eq "$(echo "$OUT" | sed -n 1,4p)" "$ID
+0
+0 $RL_UID 1
+null-ok" "state in \$XDG_RUNTIME_DIR/hull, root of the user's namespace, /dev/null bound"
+    [ "$(echo "$OUT" | sed -n 5p)" -gt 0 ] || fail "/sys/class is empty: $OUT"
+    [ ! -e "$RL_RUN/hull/$ID" ] || fail "delete left $RL_RUN/hull/$ID"
+}

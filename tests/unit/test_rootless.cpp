@@ -146,3 +146,12 @@ TEST_CASE("a refused cgroup mount binds the container's cgroup, else the host's"
     CHECK(cgroup_bind_source("", true, "cgroup") == "/sys/fs/cgroup");
     CHECK(cgroup_bind_source("", false, "cgroup2") == "/sys/fs/cgroup/unified");
 }
+
+TEST_CASE("an id inside a user namespace is found outside through its map", "[rootless]") {
+    std::string map = "         0       1000          1\n         1     200000      65536\n";
+    CHECK(hull::id_outside(map, 0) == 1000u);
+    CHECK(hull::id_outside(map, 1) == 200000u);
+    CHECK(hull::id_outside(map, 65536) == 265535u);
+    CHECK_FALSE(hull::id_outside(map, 65537).has_value());
+    CHECK(hull::id_outside("0 0 4294967295\n", 4294967294u) == 4294967294u);
+}
