@@ -142,7 +142,7 @@ std::vector<int> read_procs(const std::string& dir, bool recursive) {
 bool make_cgroup_dir(const std::string& dir) {
     if (::mkdir(dir.c_str(), 0755) == 0) return true;
     if (errno == EEXIST) return false;
-    throw Error("create cgroup " + dir, errno);
+    throw Error("mkdir " + dir, errno);  // callers say which cgroup
 }
 
 static std::vector<std::string> child_dirs(const std::string& dir) {
