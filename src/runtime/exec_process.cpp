@@ -62,8 +62,16 @@ std::vector<std::string> environment_for(const oci::Process& p) {
 
 void switch_user(const oci::User& user) {
     std::vector<gid_t> groups(user.additionalGids.begin(), user.additionalGids.end());
-    if (::setgroups(groups.size(), groups.data()) < 0 && !(errno == EPERM && groups.empty()))
-        throw_errno("setgroups");
+    if (::setgroups(groups.size(), groups.data()) < 0 && !(errno == EPERM && groups.empty())) {
+        int err = errno;
+        std::string setgroups;
+        std::ifstream("/proc/self/setgroups") >> setgroups;
+        if (err == EPERM && setgroups == "deny")
+            throw Error("additionalGids: setgroups is denied in this user namespace (a map of one's own gid "
+                        "written without newgidmap); give the user subordinate gids in /etc/subgid",
+                        EPERM);
+        throw Error("setgroups", err);
+    }
     if (::setresgid(user.gid, user.gid, user.gid) < 0) throw_errno("setgid " + std::to_string(user.gid));
     if (::setresuid(user.uid, user.uid, user.uid) < 0) throw_errno("setuid " + std::to_string(user.uid));
     if (user.umask) ::umask(static_cast<mode_t>(*user.umask & 0777));

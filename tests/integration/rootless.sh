@@ -337,3 +337,18 @@ null-ok" "state in \$XDG_RUNTIME_DIR/hull, root of the user's namespace, /dev/nu
     [ "$(echo "$OUT" | sed -n 5p)" -gt 0 ] || fail "/sys/class is empty: $OUT"
     [ ! -e "$RL_RUN/hull/$ID" ] || fail "delete left $RL_RUN/hull/$ID"
 }
+
+# With only one's own gid mapped (no newgidmap), setgroups is denied: additionalGids fail
+# with the reason, not a bare EPERM.
+test_rootless_additional_gids_need_subordinate_gids() {
+    rootless_setup
+    rl_config -f '.process.user.additionalGids = [0]' id -G
+    rl_run
+    [ "$STATUS" -ne 0 ] || fail "additionalGids with setgroups denied: $OUT"
+    assert_contains "$ERR" "setgroups is denied in this user namespace"
+    assert_contains "$ERR" "/etc/subgid"
+    rl_config -f "$(multi_maps) | .process.user.additionalGids = [5]" id -G
+    rl_run
+    assert_eq "$STATUS" 0 "status with newgidmap ranges ($ERR)"
+    assert_contains "$OUT" "5" "groups inside"
+}
