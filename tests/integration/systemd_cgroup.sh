@@ -64,7 +64,7 @@ test_systemd_cgroup_scope_has_the_unit_properties() {
 test_systemd_cgroup_update_pause_and_delete() {
     need_systemd_v2
     sd_config '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 50}}' \
-        sh -c 'while :; do sleep 0.1; done'
+        sleep 1000
     hull --systemd-cgroup run -d --bundle "$BUNDLE" "$ID" </dev/null
     pid=$(state_field "$ID" pid)
     local d

@@ -299,13 +299,19 @@ Stats V2Manager::stats() {
 }
 
 void V2Manager::kill_all(int sig) {
-    // Gone already (systemd removes a scope's cgroup once it is empty): nothing is left to kill.
-    if (::access(dir_.c_str(), F_OK) < 0 && errno == ENOENT) return;
-    if (sig == SIGKILL && cgroup_file_exists(dir_, "cgroup.kill")) {
-        write_cgroup_file(dir_, "cgroup.kill", "1");
-        return;
+    // Gone (systemd removes a scope's cgroup once it is empty), before or while it is read:
+    // nothing is left to kill.
+    auto gone = [&] { return ::access(dir_.c_str(), F_OK) < 0 && errno == ENOENT; };
+    if (gone()) return;
+    try {
+        if (sig == SIGKILL && cgroup_file_exists(dir_, "cgroup.kill")) {
+            write_cgroup_file(dir_, "cgroup.kill", "1");
+            return;
+        }
+        signal_each(*this, sig);
+    } catch (const Error&) {
+        if (!gone()) throw;
     }
-    signal_each(*this, sig);
 }
 
 void V2Manager::destroy() {
