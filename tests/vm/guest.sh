@@ -22,7 +22,12 @@ die() { say "$*"; exit 1; }
 cgfs=$(stat -fc %T /sys/fs/cgroup)
 pid1=$(cat /proc/1/comm)
 say "boot: $(systemd-analyze time 2>/dev/null | head -1)"
-[ -z "${HULL_VM_BLAME:-}" ] || systemd-analyze blame --no-pager 2>&1 | head -15
+if [ -n "${HULL_VM_BLAME:-}" ]; then
+    systemd-analyze blame --no-pager 2>&1 | head -15
+    cat /proc/cmdline
+    grep -H . /sys/devices/system/cpu/vulnerabilities/* | sed 's|.*/||'
+    cat /sys/devices/system/clocksource/clocksource0/current_clocksource
+fi
 say "cgroup filesystem: $cgfs ($(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)); PID 1: $pid1"
 [ "$cgfs" = cgroup2fs ] || die "/sys/fs/cgroup is $cgfs, not cgroup2fs"
 [ "$pid1" = systemd ] || die "PID 1 is $pid1, not systemd"
