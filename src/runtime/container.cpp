@@ -227,7 +227,9 @@ CreatedContainer CreatedContainer::create(const CreateOptions& opts, StartGate g
 
     c.cgroup_ = make_cgroup(opts, c.spec_);
     int cgroup_fd = c.cgroup_ ? c.cgroup_->cgroup_fd_for_clone3() : -1;
-    if (c.cgroup_ && c.cgroup_->driver() != cgroups::Driver::v1) {
+    // Bound when cgroup2 cannot be mounted (a user namespace). A systemd scope's cgroup is known
+    // only once the init is in it: the init binds the host's /sys/fs/cgroup then.
+    if (c.cgroup_ && c.cgroup_->driver() == cgroups::Driver::v2) {
         constexpr long kCgroup2Magic = 0x63677270;  // CGROUP2_SUPER_MAGIC
         struct statfs sfs;
         if (::statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == kCgroup2Magic) ctx.cgroup_dir = c.cgroup_->path();
