@@ -7,13 +7,18 @@
 # Settings from /mnt/run/settings: TEST_FILTER, HULL_VM_ROOT_SUITE, HULL_VM_USER_SUITE,
 # HULL_VM_UNIT_TESTS. Exit status 0 only when every suite that ran passed.
 set -u
+# bash reads a script as it runs it: run a private copy, so an edit of the source tree during the
+# run cannot change what runs.
+if [ -z "${HULL_VM_GUEST_COPY:-}" ]; then
+    cp "$0" /run/hull-vm-guest.sh && HULL_VM_GUEST_COPY=1 exec bash /run/hull-vm-guest.sh "$@"
+fi
 export HULL_IN_VM=1
 run=/mnt/run
 src=/mnt/src
 HULL_VM_BLAME= TEST_FILTER= HULL_VM_ROOT_SUITE=1 HULL_VM_USER_SUITE=1 HULL_VM_UNIT_TESTS=0
 # shellcheck source=/dev/null
 [ -f "$run/settings" ] && . "$run/settings"
-export TEST_FILTER
+export TEST_FILTER TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 
 say() { echo "hull-vm: [$(cut -d" " -f1 /proc/uptime)] $*"; }
 die() { say "$*"; exit 1; }
@@ -41,8 +46,8 @@ as_tester() {
     runuser -u tester -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
         HOME=/home/tester USER=tester LOGNAME=tester LANG=C.UTF-8 \
         XDG_RUNTIME_DIR="$rt" DBUS_SESSION_BUS_ADDRESS="unix:path=$rt/bus" \
-        HULL_IN_VM=1 HULL="${HULL:-}" ${OCI_SCHEMA_DIR:+OCI_SCHEMA_DIR="$OCI_SCHEMA_DIR"} \
-        TEST_FILTER="$TEST_FILTER" "$@"
+        HULL_IN_VM=1 HULL="${HULL:-}" ${OCI_SCHEMA_DIR:+OCI_SCHEMA_DIR="$OCI_SCHEMA_DIR"} ${SPEC_DIR:+SPEC_DIR="$SPEC_DIR"} \
+        TEST_FILTER="$TEST_FILTER" TEST_TIMEOUT="$TEST_TIMEOUT" "$@"
 }
 cg=$(as_tester systemd-run --user --scope -p Delegate=yes --quiet \
     sh -c 'cg=$(cut -d: -f3 /proc/self/cgroup); echo "$cg $(stat -c %U /sys/fs/cgroup$cg/cgroup.procs) $(cat /sys/fs/cgroup$cg/cgroup.controllers)"')
@@ -72,7 +77,14 @@ dirs=(tests)
 tar -C "$src" -cf - --exclude=tests/work --exclude='*.o' --exclude=.deps --exclude=.dirstamp \
     --exclude=tests/unit.xml "${dirs[@]}" | tar -C "$copy" -xf - || die "cannot copy the tests from $src"
 chmod -R a+rX "$copy"
-if [ -d "$run/schema" ]; then cp -r "$run/schema" /var/tmp/oci-schema; chmod -R a+rX /var/tmp/oci-schema; export OCI_SCHEMA_DIR=/var/tmp/oci-schema; fi
+# The runtime-spec text and schemas of the host (tests/vm/run.sh copies them when it has them).
+if [ -d "$run/spec" ]; then
+    rm -rf /var/tmp/runtime-spec; cp -r "$run/spec" /var/tmp/runtime-spec; export SPEC_DIR=/var/tmp/runtime-spec
+fi
+if [ -d "$run/schema" ]; then
+    rm -rf /var/tmp/oci-schema; cp -r "$run/schema" /var/tmp/oci-schema; export OCI_SCHEMA_DIR=/var/tmp/oci-schema
+fi
+chmod -R a+rX /var/tmp/runtime-spec /var/tmp/oci-schema 2>/dev/null
 
 # suite_matches DIR: whether TEST_FILTER (empty: anything) names a test of the suite in DIR, the
 # way tests/run-tests.sh matches it ("<file>/<function>").

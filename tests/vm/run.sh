@@ -11,13 +11,14 @@
 #   HULL_VM_UNIT_TESTS=1    also run the unit tests ($UNIT_TESTS) in the guest
 #   HULL_VM_ACCEL           tcg or kvm (default: kvm only when the CPU has vmx/svm and /dev/kvm
 #                           is usable; a paravirtual /dev/kvm without them does not boot the guest)
+#   TEST_TIMEOUT            seconds for one test in the guest (default 300)
 #   HULL_VM_BOOT_TIMEOUT    seconds until the tests must have started (default 300)
 #   HULL_VM_TIMEOUT         seconds for the whole run (default 2700)
 #   HULL_VM_CACHE           where the image is cached (default /var/cache/hull-vm)
 #   HULL_VM_LOG_DIR         where console.log and test.log of the last run are kept
 #                           (default tests/work/vm)
 #   HULL_VM_MEMORY, HULL_VM_CPUS   guest size (default 3G, 2)
-#   HULL_VM_CPU             the CPU model qemu emulates under TCG (default qemu64)
+#   HULL_VM_CPU             the CPU model qemu emulates under TCG (default qemu64,+pdpe1gb)
 #   HULL_VM_APPEND          more kernel command line for the guest
 #   HULL_VM_BLAME=1         print the guest's systemd-analyze blame (what its boot spent time on)
 # The image is built on first use (tests/vm/build-image.sh, needs root and the apt mirror).
@@ -63,14 +64,19 @@ copy_bin HULL "$HULL" hull
 copy_bin UNIT_TESTS "${UNIT_TESTS:-}" hull-unit-tests
 copy_bin CGROUP_DRIVER "${CGROUP_DRIVER:-}" cgroup-driver
 copy_bin FAKE_SYSTEMD "${FAKE_SYSTEMD:-}" fake-systemd
-schema=${OCI_SCHEMA_DIR:-/work/shared/reference/runtime-spec-v1.3.0/schema}
-[ -d "$schema" ] && cp -r "$schema" "$run/schema"
+# The runtime-spec text and schemas some tests read (SPEC_DIR, OCI_SCHEMA_DIR), when the host has them.
+spec=${SPEC_DIR:-/work/shared/reference/runtime-spec-v1.3.0}
+schema=${OCI_SCHEMA_DIR:-$spec/schema}
+if [ -d "$spec" ]; then cp -r "$spec" "$run/spec"; fi
+if [ -d "$schema" ]; then cp -r "$schema" "$run/schema"; fi
 {
     printf 'TEST_FILTER=%q\n' "${TEST_FILTER:-}"
     printf 'HULL_VM_ROOT_SUITE=%q\n' "${HULL_VM_ROOT_SUITE:-1}"
     printf 'HULL_VM_USER_SUITE=%q\n' "${HULL_VM_USER_SUITE:-1}"
     printf 'HULL_VM_UNIT_TESTS=%q\n' "${HULL_VM_UNIT_TESTS:-0}"
     printf 'HULL_VM_BLAME=%q\n' "${HULL_VM_BLAME:-}"
+    # A test's time limit in run-tests.sh (default 120 s there): TCG runs ~10 times slower.
+    printf 'TEST_TIMEOUT=%q\n' "${TEST_TIMEOUT:-300}"
 } > "$run/settings"
 
 accel=${HULL_VM_ACCEL:-}
@@ -80,8 +86,8 @@ if [ -z "$accel" ]; then
 fi
 case $accel in
     # qemu64, not max: under TCG a process start costs ~35 ms instead of ~53 ms, and jq, which
-    # every test calls, 0.5 s instead of 0.8 s (max has AVX2 and ERMS that TCG emulates slowly).
-    tcg) accel_args=(-accel tcg,thread=multi,tb-size=512 -cpu "${HULL_VM_CPU:-qemu64}") ;;
+    # every test calls, 0.5 s instead of 0.8 s. pdpe1gb: 1 GB huge pages (hugetlb.1GB.* files).
+    tcg) accel_args=(-accel tcg,thread=multi,tb-size=512 -cpu "${HULL_VM_CPU:-qemu64,+pdpe1gb}") ;;
     kvm) accel_args=(-accel kvm -cpu host) ;;
     *) die "HULL_VM_ACCEL=$accel: expected tcg or kvm" ;;
 esac
