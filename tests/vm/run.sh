@@ -105,7 +105,7 @@ qemu_pid=$!
 
 console_tail() {
     echo "--- last lines of the guest console ($log_dir/console.log) ---" >&2
-    tail -n "${1:-40}" "$run/console.log" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >&2
+    tail -n "${1:-40}" "$run/console.log" | tr -d '\r' | sed -e "s/\x1b\[[0-9;?]*[a-zA-Z]//g" -e "s/\x1bc//g" >&2
     echo "---" >&2
 }
 # Copy what the guest added to its log since the last call to stdout.
