@@ -15,7 +15,7 @@ fi
 export HULL_IN_VM=1
 run=/mnt/run
 src=/mnt/src
-HULL_VM_BLAME= TEST_FILTER= HULL_VM_ROOT_SUITE=1 HULL_VM_USER_SUITE=1 HULL_VM_UNIT_TESTS=0
+HULL_VM_BLAME= TEST_FILTER= HULL_VM_ROOT_SUITE=1 HULL_VM_USER_SUITE=1 HULL_VM_UNIT_TESTS=0 HULL_VM_HOST_SRC=
 # shellcheck source=/dev/null
 [ -f "$run/settings" ] && . "$run/settings"
 export TEST_FILTER TEST_TIMEOUT=${TEST_TIMEOUT:-300}
@@ -123,7 +123,13 @@ elif ! suite_matches "$copy/tests/integration"; then
     summaries+=("root suite: TEST_FILTER=$TEST_FILTER matches no test in tests/integration: not run")
 else
     unit=none
-    [ "$HULL_VM_UNIT_TESTS" = 1 ] && [ -x "$bin/hull-unit-tests" ] && unit=$bin/hull-unit-tests
+    if [ "$HULL_VM_UNIT_TESTS" = 1 ] && [ -x "$bin/hull-unit-tests" ]; then
+        unit=$bin/hull-unit-tests
+        # The unit tests read their fixtures from the host's source path, compiled in.
+        if [ -n "${HULL_VM_HOST_SRC:-}" ] && [ ! -e "$HULL_VM_HOST_SRC" ]; then
+            mkdir -p "$(dirname "$HULL_VM_HOST_SRC")" && ln -s "$copy" "$HULL_VM_HOST_SRC"
+        fi
+    fi
     say "root suite: tests/integration as root${TEST_FILTER:+, TEST_FILTER=$TEST_FILTER}"
     start=$(date +%s)
     out=$(mktemp)

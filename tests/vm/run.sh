@@ -22,7 +22,7 @@
 #   HULL_VM_APPEND          more kernel command line for the guest
 #   HULL_VM_BLAME=1         print the guest's systemd-analyze blame (what its boot spent time on)
 # The image is built on first use (tests/vm/build-image.sh, needs root and the apt mirror).
-set -euo pipefail
+set -Eeuo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 : "${HULL:?HULL must name the hull binary}"
@@ -31,7 +31,8 @@ run_timeout=${HULL_VM_TIMEOUT:-2700}
 log_dir=${HULL_VM_LOG_DIR:-$src/tests/work/vm}
 
 say() { echo "check-vm: $*"; }
-die() { echo "check-vm: $*" >&2; exit 1; }
+reported=
+die() { echo "check-vm: $*" >&2; reported=1; exit 1; }
 [ -x "$HULL" ] || die "HULL=$HULL is not an executable"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (contrib/install-deps.sh installs qemu-system-x86)"
 
@@ -45,6 +46,10 @@ say "image $image ($(( built - start )) s)"
 run=$(mktemp -d "${TMPDIR:-/tmp}/hull-vm.XXXXXX")
 qemu_pid=
 cleanup() {
+    local rc=$?
+    if [ -z "$reported" ]; then
+        echo "check-vm: stopped unexpectedly (status $rc${err_line:+, a command on line $err_line of $0 failed}); see $log_dir/console.log" >&2
+    fi
     if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
         kill "$qemu_pid" 2>/dev/null || true
         sleep 1
@@ -56,8 +61,10 @@ cleanup() {
     fi
     rm -rf "$run"
 }
+err_line=
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'err_line=$LINENO' ERR
+trap 'echo "check-vm: interrupted" >&2; reported=1; exit 130' INT TERM HUP
 mkdir "$run/bin"
 copy_bin() { [ -n "$2" ] && [ "$2" != none ] || return 0; [ -x "$2" ] || die "$1=$2 is not an executable"; cp "$2" "$run/bin/$3"; }
 copy_bin HULL "$HULL" hull
@@ -74,6 +81,7 @@ if [ -d "$schema" ]; then cp -r "$schema" "$run/schema"; fi
     printf 'HULL_VM_ROOT_SUITE=%q\n' "${HULL_VM_ROOT_SUITE:-1}"
     printf 'HULL_VM_USER_SUITE=%q\n' "${HULL_VM_USER_SUITE:-1}"
     printf 'HULL_VM_UNIT_TESTS=%q\n' "${HULL_VM_UNIT_TESTS:-0}"
+    printf 'HULL_VM_HOST_SRC=%q\n' "$src"
     printf 'HULL_VM_BLAME=%q\n' "${HULL_VM_BLAME:-}"
     # A test's time limit in run-tests.sh (default 120 s there): TCG runs ~10 times slower.
     printf 'TEST_TIMEOUT=%q\n' "${TEST_TIMEOUT:-300}"
@@ -115,7 +123,9 @@ follow_log() {
     local size
     size=$(stat -c %s "$run/log")
     if [ "$size" -gt "$shown" ]; then
-        tail -c +$((shown + 1)) "$run/log" | head -c $((size - shown))
+        # No pipe: tail | head -c gets SIGPIPE when the log grows meanwhile (and set -e exits).
+        dd if="$run/log" iflag=skip_bytes,count_bytes skip="$shown" count=$((size - shown)) \
+            bs=1M status=none || true
         shown=$size
     fi
 }
@@ -138,6 +148,7 @@ while :; do
         fi
         say "guest tests exited with status $status after $(( $(date +%s) - start )) s in all"
         [[ $status =~ ^[0-9]+$ ]] || die "the guest wrote a status that is not a number: $status"
+        reported=1
         exit "$status"
     fi
     if ! kill -0 "$qemu_pid" 2>/dev/null; then
